@@ -1,0 +1,283 @@
+"""The one error tree of reelgraph.
+
+Every failure a user can cause is a :class:`ReelgraphError` with a stable ``code``,
+an English ``message`` for logs, ``params`` (the facts that explain it) and a ``hint``.
+Where a builtin exception means the same thing, the error is also that builtin, so
+``except FileNotFoundError`` keeps working::
+
+    ReelgraphError                       reelgraph.error
+    ├── UsageError                       cli.usage
+    ├── TimeFormatError (ValueError)     time.invalid
+    ├── ProjectError                     project.*
+    │   ├── ProjectNotFoundError (FileNotFoundError)   project.not_found
+    │   ├── ProjectSyntaxError           project.syntax
+    │   ├── ProjectValidationError       project.invalid
+    │   └── UnknownSchemaError           project.unknown_schema
+    ├── TimelineError                    timeline.*
+    │   ├── ZeroLengthClipError          timeline.zero_length
+    │   ├── OverlapError                 timeline.overlap
+    │   ├── TimeRangeError               timeline.out_of_range
+    │   ├── UnknownReferenceError        timeline.unknown_reference
+    │   └── NestingCycleError            timeline.nesting_cycle
+    ├── MediaError                       media.*
+    │   ├── MediaNotFoundError (FileNotFoundError)     media.not_found
+    │   ├── DecodeError                  media.decode
+    │   ├── UnsupportedCodecError        media.unsupported_codec
+    │   ├── NoStreamError                media.no_stream
+    │   └── EncodeError                  media.encode
+    ├── OutputError (OSError)            output.*
+    │   └── OutputWriteError             output.write_failed
+    ├── ScheduleError                    schedule.*  (a plugin or system mis-declared)
+    └── InternalError                    internal.bug (a bug of ours, never the user's)
+
+The CLI maps each branch to an exit status (:data:`EXIT_CODES`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "EXIT_CODES",
+    "DecodeError",
+    "EncodeError",
+    "InternalError",
+    "MediaError",
+    "MediaNotFoundError",
+    "NestingCycleError",
+    "NoStreamError",
+    "OutputError",
+    "OutputWriteError",
+    "OverlapError",
+    "ProjectError",
+    "ProjectNotFoundError",
+    "ProjectSyntaxError",
+    "ProjectValidationError",
+    "ReelgraphError",
+    "ScheduleError",
+    "TimeFormatError",
+    "TimeRangeError",
+    "TimelineError",
+    "UnknownReferenceError",
+    "UnknownSchemaError",
+    "UnsupportedCodecError",
+    "UsageError",
+    "ZeroLengthClipError",
+    "exit_code_for",
+]
+
+
+class ReelgraphError(Exception):
+    """Base of every error reelgraph raises on purpose."""
+
+    code = "reelgraph.error"
+    hint = ""
+
+    def __init__(self, message: str, *, hint: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params: dict[str, Any] = dict(params)
+        if hint is not None:
+            self.hint = hint
+
+    def with_context(self, **context: Any) -> ReelgraphError:
+        """Attach facts known at a boundary (path, clip, frame) without losing earlier ones."""
+        for key, value in context.items():
+            self.params.setdefault(key, value)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: code, message, hint and parameters."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+            "params": {k: _jsonable(v) for k, v in sorted(self.params.items())},
+        }
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+class UsageError(ReelgraphError):
+    """The command line was malformed (unknown option, bad value)."""
+
+    code = "cli.usage"
+    hint = "Run 'reelgraph --help' for the accepted options."
+
+
+class TimeFormatError(ReelgraphError, ValueError):
+    """A time string could not be read as frames, seconds or timecode."""
+
+    code = "time.invalid"
+    hint = "Write a time as frames (120), seconds (4.5s) or timecode (00:00:04:15)."
+
+
+class ProjectError(ReelgraphError):
+    """The project file cannot be used."""
+
+    code = "project.error"
+
+
+class ProjectNotFoundError(ProjectError, FileNotFoundError):
+    """The project file does not exist."""
+
+    code = "project.not_found"
+    hint = "Check the path of the project file."
+
+
+class ProjectSyntaxError(ProjectError):
+    """The project file is not valid JSON."""
+
+    code = "project.syntax"
+    hint = "Fix the JSON syntax at the line and column given."
+
+
+class ProjectValidationError(ProjectError):
+    """A field of the project has the wrong type or value; ``params['path']`` names it."""
+
+    code = "project.invalid"
+    hint = "Correct the field named by the path."
+
+
+class UnknownSchemaError(ProjectError):
+    """An object is labelled with a schema name or version this engine does not know."""
+
+    code = "project.unknown_schema"
+    hint = "The file may come from a newer reelgraph; upgrade, or fix the 'schema' label."
+
+
+class TimelineError(ReelgraphError):
+    """The timeline is inconsistent."""
+
+    code = "timeline.error"
+
+
+class ZeroLengthClipError(TimelineError):
+    """A clip lasts zero (or fewer) frames."""
+
+    code = "timeline.zero_length"
+    hint = "Give the clip a duration of at least one frame, or remove it."
+
+
+class OverlapError(TimelineError):
+    """Two clips of one track overlap where no transition joins them."""
+
+    code = "timeline.overlap"
+    hint = "Move one clip, or add a transition between the two."
+
+
+class TimeRangeError(TimelineError):
+    """A time lies outside the range it must fall in."""
+
+    code = "timeline.out_of_range"
+    hint = "Choose a time inside the timeline (see 'reelgraph info')."
+
+
+class UnknownReferenceError(TimelineError):
+    """An id names no clip, track, sequence or preset."""
+
+    code = "timeline.unknown_reference"
+    hint = "Check the id; 'reelgraph info' lists what exists."
+
+
+
+class NestingCycleError(TimelineError):
+    """A sequence contains itself, directly or through other sequences."""
+
+    code = "timeline.nesting_cycle"
+    hint = "Remove the nested clip that closes the loop."
+
+
+class MediaError(ReelgraphError):
+    """A media file cannot be read or written."""
+
+    code = "media.error"
+
+
+class MediaNotFoundError(MediaError, FileNotFoundError):
+    """A media file named by the project does not exist."""
+
+    code = "media.not_found"
+    hint = "Media paths are relative to the project file; restore or relink the file."
+
+
+class DecodeError(MediaError):
+    """A media file exists but cannot be decoded (corrupt, truncated, not media)."""
+
+    code = "media.decode"
+    hint = "Check the file plays in another player; re-export or replace it."
+
+
+class UnsupportedCodecError(MediaError):
+    """The codec, container or pixel format asked for is not available."""
+
+    code = "media.unsupported_codec"
+    hint = "Choose another codec or preset ('reelgraph render --help' lists them)."
+
+
+class NoStreamError(MediaError):
+    """The file has no stream of the kind the clip needs (e.g. no audio)."""
+
+    code = "media.no_stream"
+    hint = "Use a file with the needed stream, or put the clip on the other track kind."
+
+
+class EncodeError(MediaError):
+    """The encoder or muxer failed."""
+
+    code = "media.encode"
+    hint = "Check the export settings (size, pixel format, codec options)."
+
+
+class OutputError(ReelgraphError, OSError):
+    """The output cannot be written."""
+
+    code = "output.error"
+
+
+class OutputWriteError(OutputError):
+    """Writing the output file or folder failed (permissions, full disk)."""
+
+    code = "output.write_failed"
+    hint = "Check the output folder exists, is writable and has free space."
+
+
+class ScheduleError(ReelgraphError):
+    """A system schedule is mis-declared (cycle, unknown set or system)."""
+
+    code = "schedule.invalid"
+    hint = "Fix the ordering constraints of the systems named."
+
+
+class InternalError(ReelgraphError):
+    """A bug in reelgraph itself; the trace goes to the log, never to the user's screen."""
+
+    code = "internal.bug"
+    hint = "Please report this with the log file."
+
+
+EXIT_CODES: dict[type[ReelgraphError], int] = {
+    UsageError: 2,
+    TimeFormatError: 2,
+    ProjectError: 3,
+    TimelineError: 4,
+    MediaError: 5,
+    OutputError: 6,
+    ScheduleError: 7,
+    InternalError: 70,
+}
+
+
+def exit_code_for(error: BaseException) -> int:
+    """The process exit status for an error: its branch's code, 1 for unknown ones."""
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return 70 if not isinstance(error, ReelgraphError) else 1
