@@ -281,3 +281,56 @@ def exit_code_for(error: BaseException) -> int:
         if cls in EXIT_CODES:
             return EXIT_CODES[cls]
     return 70 if not isinstance(error, ReelgraphError) else 1
+
+
+class ScheduleCycleError(ScheduleError):
+    """The ordering constraints of one stage form a cycle; ``params['cycle']`` lists it."""
+
+    code = "schedule.cycle"
+    hint = "Drop one of the 'after'/'before' constraints on the cycle named."
+
+
+class UnknownSystemSetError(ScheduleError):
+    """A system was added to a set (stage) that does not exist."""
+
+    code = "schedule.unknown_set"
+    hint = "Use one of the stages: INGEST, DECODE, GRAPH_EVAL, COMPOSITE, OUTPUT, PERSIST."
+
+
+class UnknownSystemError(ScheduleError):
+    """An ordering constraint names a system that was never added."""
+
+    code = "schedule.unknown_system"
+    hint = "Check the spelling of the system name, or add that system first."
+
+
+class DuplicateSystemError(ScheduleError):
+    """Two systems were added under the same name."""
+
+    code = "schedule.duplicate_system"
+    hint = "Give the second system another name with 'name='."
+
+
+class StageOrderError(ScheduleError):
+    """A constraint asks a system to run before one of an earlier stage (or after a later one)."""
+
+    code = "schedule.stage_order"
+    hint = "Move one of the systems to another stage, or drop the constraint."
+
+
+class UnknownEntityError(InternalError, KeyError):
+    """An entity id was used that was never spawned or is already despawned."""
+
+    code = "internal.unknown_entity"
+
+
+class MissingComponentError(InternalError, KeyError):
+    """An entity has no component of the type asked for."""
+
+    code = "internal.missing_component"
+
+
+class MissingResourceError(InternalError, KeyError):
+    """The world holds no resource of the type asked for."""
+
+    code = "internal.missing_resource"

@@ -1,0 +1,145 @@
+"""The engine's systems, one per step of a tick, and the schedule that orders them.
+
+Ingest → Decode → GraphEval → Composite → Output → Persist. Each system is a verb phrase
+reading and writing World resources; later capabilities add theirs into the same sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reelgraph.ecs import Schedule, Stage, World
+from reelgraph.ecs.criteria import any_of, any_events, not_, resource_exists
+from reelgraph.audio.mix import AudioContext, mix_sequence
+from reelgraph.engine.media_pool import MediaPool
+from reelgraph.engine.resources import (
+    CompositedFrame,
+    DecodedFrames,
+    MixedAudio,
+    RenderBackend,
+    RenderTarget,
+    TimelineChanged,
+)
+from reelgraph.engine.sinks import OutputSinks
+from reelgraph.graph.build import GraphContext, build_frame_graph
+from reelgraph.graph.render_graph import RenderGraph
+from reelgraph.project.document import Format
+from reelgraph.time import sample_at_frame
+from reelgraph.timeline.components import Playhead
+from reelgraph.timeline.index import TimelineIndex
+from reelgraph.timeline.spawn import index_from_world
+
+__all__ = ["AudioSpan", "build_schedule", "playhead"]
+
+
+@dataclass(frozen=True, slots=True)
+class AudioSpan:
+    """Resource: the samples ``[start, end)`` that belong to this tick's output frame.
+
+    Set by the driver when output frames are not the timeline's frames (another output
+    rate); without it a tick mixes exactly the samples of the playhead's frame.
+    """
+
+    start: int
+    end: int
+
+
+def playhead(world: World) -> Playhead:
+    """The world's playhead (the one entity with a Playhead component)."""
+    for _, head in world.query(Playhead):
+        return head
+    raise LookupError("the world has no playhead")
+
+
+def index_timeline(world: World) -> None:
+    """Ingest: rebuild the timeline index after the timeline changed."""
+    world.insert_resource(index_from_world(world))
+
+
+def decode_demanded_frames(world: World) -> None:
+    """Decode: fetch, in the working format, every source picture the frame needs."""
+    head = playhead(world)
+    graph = _graph_for(world, head)
+    pool = world.resource(MediaPool)
+    decoded = DecodedFrames()
+    for node in graph.sources():
+        key = (node.source, node.seconds)
+        if key not in decoded.frames:
+            decoded.frames[key] = pool.picture(node.source, node.seconds)
+    world.insert_resource(decoded)
+    world.insert_resource(graph)
+
+
+def _graph_for(world: World, head: Playhead) -> RenderGraph:
+    fmt = world.resource(Format)
+    target = world.resource(RenderTarget)
+    pool = world.resource(MediaPool)
+    context = GraphContext(world.resource(TimelineIndex), fmt, target.width, target.height, pool.size)
+    return build_frame_graph(context, head.sequence, head.frame)
+
+
+def refresh_render_graph(world: World) -> None:
+    """GraphEval: make sure the render graph is the playhead's (built at Decode)."""
+    head = playhead(world)
+    graph = world.get_resource(RenderGraph)
+    if graph is None or graph.frame != head.frame:
+        world.insert_resource(_graph_for(world, head))
+
+
+def composite_frame(world: World) -> None:
+    """Composite: evaluate the render graph with the backend."""
+    graph = world.resource(RenderGraph)
+    frames = world.resource(DecodedFrames).frames
+    backend = world.resource(RenderBackend).backend
+
+    def fetch(source: object, seconds: object) -> object:
+        return frames[(source, seconds)]
+
+    image = backend.to_array(graph.evaluate(backend, fetch))
+    world.insert_resource(CompositedFrame(graph.frame, image))
+
+
+def mix_frame_audio(world: World) -> None:
+    """Output: mix exactly the samples that belong to the playhead's frame."""
+    head = playhead(world)
+    fmt = world.resource(Format)
+    span = world.get_resource(AudioSpan)
+    if span is not None:
+        start, end = span.start, span.end
+    else:
+        start = sample_at_frame(head.frame, fmt.rate, fmt.sample_rate)
+        end = sample_at_frame(head.frame + 1, fmt.rate, fmt.sample_rate)
+    pool = world.resource(MediaPool)
+    context = AudioContext(world.resource(TimelineIndex), fmt, pool.audio)
+    world.insert_resource(MixedAudio(head.frame, mix_sequence(context, head.sequence, start, end - start)))
+
+
+def deliver_outputs(world: World) -> None:
+    """Output: hand the tick's picture and samples to every sink."""
+    sinks = world.resource(OutputSinks)
+    picture = world.resource(CompositedFrame)
+    audio = world.get_resource(MixedAudio)
+    sinks.deliver(picture, audio)
+
+
+def build_schedule(*, with_audio: bool = True) -> Schedule:
+    """The engine's schedule; validated when built, before the first tick."""
+    schedule = Schedule()
+    schedule.add_system(
+        index_timeline,
+        Stage.INGEST,
+        run_if=any_of(not_(resource_exists(TimelineIndex)), any_events(TimelineChanged)),
+    )
+    schedule.add_system(decode_demanded_frames, Stage.DECODE)
+    schedule.add_system(refresh_render_graph, Stage.GRAPH_EVAL)
+    schedule.add_system(composite_frame, Stage.COMPOSITE)
+    if with_audio:
+        schedule.add_system(mix_frame_audio, Stage.OUTPUT)
+    schedule.add_system(
+        deliver_outputs,
+        Stage.OUTPUT,
+        after=("mix_frame_audio",) if with_audio else (),
+        run_if=resource_exists(OutputSinks),
+    )
+    schedule.build()
+    return schedule

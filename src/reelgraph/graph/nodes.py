@@ -1,0 +1,106 @@
+"""Render graph nodes: frozen, hashable descriptions of one step of a frame's picture.
+
+A node says *what* to compute with its parameters already evaluated at the frame; the
+backend decides *how*. Equal nodes with equal inputs compute equal pictures, which is
+what lets the graph share work and (later) key its cache on content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TypeAlias
+
+from reelgraph.render.backend import Affine, BlendMode, WipeDirection
+from reelgraph.timeline.components import ImageSequenceSource, MediaSource
+from reelgraph.timeline.keyframes import Value
+
+__all__ = [
+    "BlendNode",
+    "DissolveNode",
+    "EffectOpNode",
+    "Node",
+    "OpacityNode",
+    "SolidNode",
+    "SourceNode",
+    "TransformNode",
+    "WipeNode",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceNode:
+    """The source picture shown at ``seconds`` from the source's start (no inputs)."""
+
+    source: MediaSource | ImageSequenceSource
+    seconds: Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class SolidNode:
+    """A ``width x height`` picture of one premultiplied linear colour (no inputs)."""
+
+    width: int
+    height: int
+    rgba: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class EffectOpNode:
+    """An effect of kind ``kind`` with evaluated ``params`` (one input)."""
+
+    kind: str
+    params: tuple[tuple[str, Value], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TransformNode:
+    """Resample the input onto a ``width x height`` canvas through ``affine`` (one input)."""
+
+    affine: Affine
+    width: int
+    height: int
+    crop: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class OpacityNode:
+    """Scale the input's alpha (and premultiplied colour) by ``factor`` (one input)."""
+
+    factor: float
+
+
+@dataclass(frozen=True, slots=True)
+class DissolveNode:
+    """Cross-dissolve from input 0 to input 1 at ``progress`` in [0, 1] (two inputs)."""
+
+    progress: float
+
+
+@dataclass(frozen=True, slots=True)
+class WipeNode:
+    """Wipe from input 0 to input 1 at ``progress`` in [0, 1] (two inputs)."""
+
+    progress: float
+    direction: WipeDirection
+    softness: float
+
+
+@dataclass(frozen=True, slots=True)
+class BlendNode:
+    """Composite input 1 (layer) over input 0 (base) with ``mode`` and ``opacity``."""
+
+    mode: BlendMode
+    opacity: float
+
+
+Node: TypeAlias = (
+    SourceNode
+    | SolidNode
+    | EffectOpNode
+    | TransformNode
+    | OpacityNode
+    | DissolveNode
+    | WipeNode
+    | BlendNode
+)

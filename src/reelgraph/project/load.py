@@ -1,0 +1,102 @@
+"""Open a project file: read, check labels, validate against the schema, build, check.
+
+Each step turns its failure into a coded error that names the file and the field path;
+a user never sees a traceback for a bad project.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from reelgraph.errors import (
+    ProjectNotFoundError,
+    ProjectSyntaxError,
+    ProjectValidationError,
+    ReelgraphError,
+)
+from reelgraph.project.document import ProjectDocument
+from reelgraph.project.json_schema import project_json_schema
+from reelgraph.project.labels import check_labels, format_path
+from reelgraph.project.parse import parse_document
+from reelgraph.timeline.validate import validate_timeline
+
+__all__ = ["load_project", "load_project_data"]
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(project_json_schema())
+
+
+def _read(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProjectNotFoundError(f"no project file at {path}", path=str(path)) from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise ProjectSyntaxError(f"cannot read {path}: {exc}", path=str(path)) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProjectSyntaxError(
+            f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            path=str(path), line=exc.lineno, column=exc.colno,
+        ) from None
+
+
+def _schema_error(data: Any) -> ProjectValidationError | None:
+    errors = list(_validator().iter_errors(data))
+    if not errors:
+        return None
+    # The deepest error names the most precise field; ties go to document order.
+    error = max(errors, key=lambda e: (len(e.absolute_path), [str(p) for p in e.absolute_path]))
+    best = jsonschema.exceptions.best_match([error])
+    where = format_path(list(best.absolute_path))
+    return ProjectValidationError(f"{where}: {_describe(best)}", path=where)
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        return f"unknown field ({error.message})"
+    if error.validator == "required":
+        return f"missing field: {error.message}"
+    return error.message
+
+
+def load_project_data(data: Any, base_dir: Path) -> ProjectDocument:
+    """Build and check a project from already-parsed JSON data.
+
+    Raises:
+        UnknownSchemaError, ProjectValidationError, TimelineError: as for :func:`load_project`.
+    """
+    if not isinstance(data, dict):
+        raise ProjectValidationError("$: a project must be a JSON object", path="$")
+    check_labels(data)
+    error = _schema_error(data)
+    if error is not None:
+        raise error
+    document, paths = parse_document(data, base_dir)
+    validate_timeline(document, paths)
+    return document
+
+
+def load_project(path: str | Path) -> ProjectDocument:
+    """Open and check a project file; media paths resolve against its folder.
+
+    Raises:
+        ProjectNotFoundError: no file at ``path``.
+        ProjectSyntaxError: not JSON.
+        UnknownSchemaError: an unknown or too-new ``"Name.N"`` label.
+        ProjectValidationError: a field of the wrong type or value (``params['path']``).
+        TimelineError: overlaps, zero-length clips, bad references, nesting loops.
+    """
+    file = Path(path)
+    try:
+        return load_project_data(_read(file), file.resolve().parent)
+    except ReelgraphError as exc:
+        raise exc.with_context(file=str(file))
