@@ -28,7 +28,15 @@ Where a builtin exception means the same thing, the error is also that builtin, 
     ├── OutputError (OSError)            output.*
     │   └── OutputWriteError             output.write_failed
     ├── ScheduleError                    schedule.*  (a plugin or system mis-declared)
+    │   ├── ScheduleCycleError           schedule.cycle
+    │   ├── UnknownSystemSetError        schedule.unknown_set
+    │   ├── UnknownSystemError           schedule.unknown_system
+    │   ├── DuplicateSystemError         schedule.duplicate_system
+    │   └── StageOrderError              schedule.stage_order
     └── InternalError                    internal.bug (a bug of ours, never the user's)
+        ├── UnknownEntityError (KeyError)      internal.unknown_entity
+        ├── MissingComponentError (KeyError)   internal.missing_component
+        └── MissingResourceError (KeyError)    internal.missing_resource
 
 The CLI maps each branch to an exit status (:data:`EXIT_CODES`).
 """
@@ -39,6 +47,14 @@ from typing import Any
 
 __all__ = [
     "EXIT_CODES",
+    "DuplicateSystemError",
+    "MissingComponentError",
+    "MissingResourceError",
+    "ScheduleCycleError",
+    "StageOrderError",
+    "UnknownEntityError",
+    "UnknownSystemError",
+    "UnknownSystemSetError",
     "DecodeError",
     "EncodeError",
     "InternalError",

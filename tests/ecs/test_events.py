@@ -64,7 +64,7 @@ def test_an_event_lives_for_exactly_two_updates() -> None:
     assert len(events) == 1
     events.update()
     assert list(events) == []
-    assert EventReader(Ping) is not None and events.read(EventReader(Ping)) == []
+    assert events.read(EventReader(Ping)) == []
 
 
 def test_a_reader_that_skips_two_updates_misses_the_dropped_events() -> None:

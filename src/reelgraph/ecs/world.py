@@ -49,8 +49,14 @@ def _check_instance(value: object, what: str) -> None:
 class World:
     """Entities with components, resources and event stores, for one engine instance."""
 
-    __slots__ = ("_entities", "_events", "_next_entity", "_pending_despawn", "_resources",
-                 "_storages")
+    __slots__ = (
+        "_entities",
+        "_events",
+        "_next_entity",
+        "_pending_despawn",
+        "_resources",
+        "_storages",
+    )
 
     def __init__(self) -> None:
         """Make an empty world whose first entity will be 1."""

@@ -1,0 +1,197 @@
+"""The subcommands of ``reelgraph``: each reads its arguments and calls the engine's API."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import dataclasses
+import json
+import sys
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from reelgraph.cli.progress import ProgressBar
+from reelgraph.cli.report import emit
+from reelgraph.engine.engine import Engine
+from reelgraph.errors import TimeRangeError, UsageError
+from reelgraph.export.job import export_project
+from reelgraph.export.presets import PRESETS, resolve_settings
+from reelgraph.media import write_png
+from reelgraph.project.document import ProjectDocument
+from reelgraph.project.json_schema import project_json_schema
+from reelgraph.project.load import load_project
+from reelgraph.render.color import from_working
+from reelgraph.time import format_timecode, parse_rate, parse_time, parse_time_range
+from reelgraph.timeline.components import MediaSource
+
+__all__ = ["run"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch to the command named by ``args.command``."""
+    handler = {
+        "info": info,
+        "frame": frame,
+        "render": render,
+        "presets": presets,
+        "schema": schema,
+        "demo-media": demo_media,
+    }[args.command]
+    return handler(args)
+
+
+def _size(text: str | None) -> tuple[int | None, int | None]:
+    if text is None:
+        return None, None
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--size must look like 1920x1080, got {text!r}") from None
+    if width < 2 or height < 2 or width % 2 or height % 2:
+        raise UsageError(f"--size must be even and at least 2x2, got {text!r}")
+    return width, height
+
+
+def info(args: argparse.Namespace) -> int:
+    """``reelgraph info``: what a project holds and whether its media is usable."""
+    document = load_project(args.project)
+    with Engine(document) as engine:
+        data = _describe(document, engine)
+    lines = [
+        f"project   {data['name'] or Path(args.project).name}",
+        f"format    {data['width']}x{data['height']} @ {data['rate']} fps, "
+        f"{data['sample_rate']} Hz x{data['channels']}",
+        f"duration  {data['duration_frames']} frames, {data['duration_timecode']} "
+        f"({data['duration_seconds']:.3f} s)",
+    ]
+    for track in data["tracks"]:
+        flag = "" if track["enabled"] else " (disabled)"
+        lines.append(f"track     {track['id']} [{track['kind']}] in {track['sequence']}: "
+                     f"{len(track['clips'])} clip(s){flag}")
+        for clip in track["clips"]:
+            lines.append(f"  clip    {clip['id']}: {clip['start']}-{clip['end']} {clip['source']}"
+                         f"{'' if clip['speed'] == '1' else ' speed ' + clip['speed']}")
+    for status in data["media"]:
+        mark = "ok " if status["ok"] else "ERR"
+        lines.append(f"media     {mark} {status['path']}: {status['detail']}")
+    emit(data, "\n".join(lines), args.json)
+    return 0 if all(m["ok"] for m in data["media"]) else 5
+
+
+def _describe(document: ProjectDocument, engine: Engine) -> dict[str, Any]:
+    fmt = document.format
+    duration = engine.duration()
+    tracks = []
+    for sequence in document.sequences:
+        for track in engine.index.sequence_tracks(sequence.id):
+            clips = [
+                {"id": c.id, "start": c.start, "end": c.end, "speed": str(c.speed),
+                 "source": _source_text(c.source)}
+                for c in engine.index.track_clips(track.id)
+            ]
+            tracks.append({"id": track.id, "sequence": sequence.id, "kind": track.kind.value,
+                           "enabled": track.enabled, "clips": clips})
+    media = [dataclasses.asdict(s) for s in engine.media.statuses()]
+    for status in media:
+        status["path"] = status.pop("source")
+    return {
+        "name": document.name, "main": document.main, "width": fmt.width, "height": fmt.height,
+        "rate": str(fmt.rate), "sample_rate": fmt.sample_rate, "channels": fmt.channels,
+        "duration_frames": duration, "duration_timecode": format_timecode(duration, fmt.rate),
+        "duration_seconds": float(Fraction(duration) / fmt.rate),
+        "sequences": [s.id for s in document.sequences], "tracks": tracks, "media": media,
+    }
+
+
+def _source_text(source: object) -> str:
+    if isinstance(source, MediaSource):
+        return source.path
+    name = type(source).__name__
+    detail = getattr(source, "pattern", None) or getattr(source, "sequence", None)
+    return f"{name}({detail})" if detail else name
+
+
+def frame(args: argparse.Namespace) -> int:
+    """``reelgraph frame``: set the playhead and render one frame to a PNG."""
+    document = load_project(args.project)
+    width, height = _size(args.size)
+    at = parse_time(args.at, document.format.rate)
+    with Engine(document, width=width, height=height, with_audio=False) as engine:
+        duration = engine.duration()
+        if not 0 <= at < duration:
+            raise TimeRangeError(f"--at {args.at} is frame {at}, outside 0-{duration - 1}",
+                                 frame=at, duration=duration)
+        engine.check_media()
+        pixels = from_working(engine.render_frame(at), bit_depth=args.bit_depth)
+    _write_png_atomic(Path(args.output), pixels)
+    emit({"ok": True, "frame": at, "output": args.output},
+         f"wrote frame {at} to {args.output}", args.json)
+    return 0
+
+
+def _write_png_atomic(path: Path, pixels: Any) -> None:
+    temporary = path.with_name(f".{path.name}.partial-{os.getpid()}.png")
+    try:
+        write_png(temporary, pixels)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    width, height = _size(args.size)
+    return {
+        "width": width, "height": height,
+        "rate": parse_rate(args.rate) if args.rate else None,
+        "crf": args.crf, "encoder_preset": args.encoder_preset, "pix_fmt": args.pix_fmt,
+        "bit_depth": args.bit_depth, "threads": args.threads, "gop": args.gop,
+        "video_codec": args.video_codec, "audio_codec": args.audio_codec,
+        "audio_bitrate": args.audio_bitrate,
+    }
+
+
+def render(args: argparse.Namespace) -> int:
+    """``reelgraph render``: export the project, or a range of it."""
+    document = load_project(args.project)
+    settings = resolve_settings(args.output, args.preset, document.export, _overrides(args))
+    start, end = 0, None
+    if args.range:
+        start, end = parse_time_range(args.range, document.format.rate)
+    show = not (args.no_progress or args.json)
+    bar = ProgressBar(force=False) if show else None
+    result = export_project(document, args.output, settings, start=start, end=end,
+                            progress=bar, frame_hashes=args.frame_hashes)
+    data = {"ok": True, "output": result.path, "frames": result.frames, "width": result.width,
+            "height": result.height, "rate": str(result.rate), "preset": settings.preset,
+            "frame_hashes": args.frame_hashes}
+    emit(data, f"wrote {result.frames} frames ({result.width}x{result.height} @ {result.rate} "
+               f"fps, {settings.preset}) to {result.path}", args.json)
+    return 0
+
+
+def presets(args: argparse.Namespace) -> int:
+    """``reelgraph presets``: the export presets and what they fix."""
+    data = {name: {k: (str(v) if isinstance(v, Fraction) else v)
+                   for k, v in dataclasses.asdict(p).items() if v is not None}
+            for name, p in PRESETS.items()}
+    lines = [f"{name:12s} {p['container']:9s} {p['video_codec']:7s} {p['pix_fmt']:12s} "
+             f"audio {p['audio_codec']}" for name, p in data.items()]
+    emit({"presets": data}, "\n".join(lines), args.json)
+    return 0
+
+
+def schema(args: argparse.Namespace) -> int:
+    """``reelgraph schema``: the project file's JSON Schema."""
+    sys.stdout.write(json.dumps(project_json_schema(), indent=1) + "\n")
+    return 0
+
+
+def demo_media(args: argparse.Namespace) -> int:
+    """``reelgraph demo-media``: generate the bundled demo's media (skips existing files)."""
+    from reelgraph.demo import generate_demo_media
+
+    written = generate_demo_media(Path(args.folder))
+    print(f"demo media in {args.folder}: {len(written)} file(s) generated")
+    return 0
+

@@ -1,0 +1,102 @@
+"""The ``reelgraph`` command: parse arguments, run one command, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from reelgraph.cli import commands
+from reelgraph.cli.report import report_error
+from reelgraph.errors import UsageError
+
+__all__ = ["build_parser", "main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that raises :class:`UsageError` instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _add_render_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("export settings (override the preset and the project)")
+    group.add_argument("--preset", help="export preset (see 'reelgraph presets')")
+    group.add_argument("--size", metavar="WxH", help="output size, e.g. 1920x1080")
+    group.add_argument("--rate", help="output frame rate, e.g. 25 or 30000/1001")
+    group.add_argument("--crf", type=int, help="constant rate factor (h264/h265)")
+    group.add_argument("--encoder-preset", help="x264/x265 speed preset, e.g. veryfast")
+    group.add_argument("--pix-fmt", help="pixel format, e.g. yuv420p, yuv422p10le")
+    group.add_argument("--bit-depth", type=int, choices=(8, 16), help="bits per channel")
+    group.add_argument("--threads", type=int, help="encoder threads (part of the output bytes)")
+    group.add_argument("--gop", type=int, help="keyframe interval in frames")
+    group.add_argument("--video-codec", choices=("h264", "h265", "prores", "ffv1", "png"))
+    group.add_argument("--audio-codec", choices=("aac", "flac", "pcm_s16le", "pcm_s24le", "none"))
+    group.add_argument("--audio-bitrate", type=int)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = _Parser(prog="reelgraph", description="A deterministic, headless video engine.")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    info = sub.add_parser("info", help="tracks, clips, duration and media status of a project")
+    info.add_argument("project")
+    info.add_argument("--json", action="store_true", help="machine-readable output")
+
+    frame = sub.add_parser("frame", help="render one frame to a PNG")
+    frame.add_argument("project")
+    frame.add_argument("--at", required=True, help="time: frames (120), seconds (4s), timecode")
+    frame.add_argument("-o", "--output", required=True, help="PNG file to write")
+    frame.add_argument("--size", metavar="WxH", help="render size")
+    frame.add_argument("--bit-depth", type=int, choices=(8, 16), default=8)
+    frame.add_argument("--json", action="store_true")
+
+    render = sub.add_parser("render", help="render the project (or a range) to a file")
+    render.add_argument("project")
+    render.add_argument("-o", "--output", required=True, help="video file, or folder/pattern for PNG")
+    render.add_argument("--range", help="START-END (end exclusive), e.g. 0-90, 1s-3s")
+    render.add_argument("--frame-hashes", help="write a SHA-256 per frame to this JSON file")
+    render.add_argument("--json", action="store_true", help="machine-readable result")
+    render.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_render_options(render)
+
+    presets = sub.add_parser("presets", help="list the export presets")
+    presets.add_argument("--json", action="store_true")
+
+    sub.add_parser("schema", help="print the JSON Schema of the project file")
+
+    demo = sub.add_parser("demo-media", help="generate the media of the bundled demo project")
+    demo.add_argument("folder", nargs="?", default="examples/media")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in args_list
+    try:
+        args = build_parser().parse_args(args_list)
+        if args.version:
+            from reelgraph import __version__
+
+            print(__version__)
+            return 0
+        if args.command is None:
+            build_parser().print_help()
+            return 2
+        return commands.run(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except SystemExit as exc:  # argparse --help
+        return int(exc.code or 0)
+    except BaseException as exc:  # noqa: BLE001 - the funnel: every error becomes a report
+        return report_error(exc, as_json)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""A forward-only decoding position in one video stream, moved only by explicit seeks.
+
+The cursor demuxes and decodes frames in presentation order and lets its owner look one
+frame ahead. It never seeks on its own; every :meth:`DecodeCursor.seek` and
+:meth:`DecodeCursor.rewind` is counted, so tests can check that sequential reads do not
+seek (a seam, instead of patching ``av``).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+
+import av
+from av.container import InputContainer
+
+__all__ = ["DecodeCursor"]
+
+
+def _open(path: str) -> InputContainer:
+    return av.open(path, "r", metadata_errors="ignore")
+
+
+class DecodeCursor:
+    """Decodes one video stream forward; owns its container.
+
+    FFmpeg errors propagate untranslated: the owner knows the time being asked for and
+    translates them there.
+
+    Args:
+        path: The file (reopened by :meth:`rewind`).
+        container: The file, already open; the cursor takes ownership.
+        stream_index: Index of the video stream in the container.
+    """
+
+    def __init__(self, path: str, container: InputContainer, stream_index: int) -> None:
+        self._path = path
+        self._index = stream_index
+        self.seek_count = 0
+        """Seeks and rewinds made so far (diagnostics; a test seam)."""
+        self.decoded_count = 0
+        """Frames decoded so far (diagnostics; a test seam)."""
+        self._attach(container)
+
+    def _attach(self, container: InputContainer) -> None:
+        self._container = container
+        self._stream = next(s for s in container.streams if s.index == self._index)
+        # Decoding is deterministic whatever the thread count; threads only add speed.
+        self._stream.thread_type = "AUTO"
+        self._restart_demux()
+
+    def _restart_demux(self) -> None:
+        self._packets: Iterator[av.Packet] = self._container.demux(self._stream)
+        self._queue: deque[av.VideoFrame] = deque()
+        self._drained = False
+
+    @property
+    def stream(self) -> av.VideoStream:
+        """The video stream being decoded."""
+        return self._stream  # type: ignore[return-value]
+
+    def peek(self) -> av.VideoFrame | None:
+        """The next frame in presentation order without consuming it; None at the end."""
+        while not self._queue and not self._drained:
+            self._fill()
+        return self._queue[0] if self._queue else None
+
+    def take(self) -> av.VideoFrame | None:
+        """Consume and return the next frame; None at the end."""
+        frame = self.peek()
+        if frame is not None:
+            self._queue.popleft()
+        return frame
+
+    def _fill(self) -> None:
+        try:
+            packet = next(self._packets)
+        except StopIteration:
+            self._drained = True
+            self._decode(None)
+            return
+        self._decode(packet)
+
+    def _decode(self, packet: av.Packet | None) -> None:
+        try:
+            frames = self._stream.codec_context.decode(packet)
+        except av.error.EOFError:
+            return  # already drained by the demuxer's final empty packet
+        for frame in frames:
+            self.decoded_count += 1
+            self._queue.append(frame)  # type: ignore[arg-type]
+
+    def seek(self, pts: int) -> None:
+        """Move to the keyframe at or before ``pts`` (stream time base)."""
+        self.seek_count += 1
+        self._container.seek(pts, stream=self._stream, backward=True, any_frame=False)
+        self._stream.codec_context.flush_buffers()
+        self._restart_demux()
+
+    def rewind(self) -> None:
+        """Go back to the very first frame by reopening the file (always succeeds)."""
+        self.seek_count += 1
+        self._container.close()
+        self._attach(_open(self._path))
+
+    def close(self) -> None:
+        """Close the container."""
+        self._container.close()
