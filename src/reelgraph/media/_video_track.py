@@ -1,0 +1,132 @@
+"""The video stream of a :class:`~reelgraph.media.writer.MediaWriter`: RGB in, packets out.
+
+Display-referred RGB is converted once by swscale with the BT.709 matrix (limited range
+for YUV, full range for RGB formats) and tagged BT.709 in the stream and on every frame,
+so players decode it with the matrix it was encoded with.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import av
+import numpy as np
+from av.container import OutputContainer
+from av.video.reformatter import ColorRange, Colorspace, VideoReformatter
+
+from reelgraph.errors import EncodeError
+from reelgraph.media._colorimetry import pixel_layout
+from reelgraph.media._to_rgb import EXACT_SWS_FLAGS
+from reelgraph.media.encode_settings import VideoEncodeSettings
+
+__all__ = ["VideoTrack"]
+
+# AVColorPrimaries / AVColorTransferCharacteristic / AVColorSpace / AVColorRange values.
+_BT709 = 1
+_SPC_RGB = 0
+_RANGE_LIMITED = 1
+_RANGE_FULL = 2
+
+_INPUT_FORMATS = {
+    (3, np.dtype(np.uint8)): "rgb24",
+    (4, np.dtype(np.uint8)): "rgba",
+    (3, np.dtype(np.uint16)): "rgb48le",
+    (4, np.dtype(np.uint16)): "rgba64le",
+}
+
+
+def _encoder_options(settings: VideoEncodeSettings) -> dict[str, str]:
+    # bitexact keeps version strings out; the thread count is pinned because x264/x265
+    # output depends on it (and 0 would mean "the machine's core count").
+    options = {"flags": "+bitexact", "threads": str(settings.threads)}
+    if settings.codec in ("h264", "h265"):
+        options["preset"] = settings.preset
+        if settings.crf is not None:
+            options["crf"] = str(settings.crf)
+    if settings.codec == "h265":
+        options["x265-params"] = (
+            f"log-level=error:pools={settings.threads}:frame-threads=1:info=0"
+        )
+    if settings.codec == "prores":
+        options["profile"] = str(settings.prores_profile)
+    return options
+
+
+class VideoTrack:
+    """Converts, tags and encodes frames for one output video stream.
+
+    Args:
+        container: The output container (the stream is added to it).
+        settings: The encoding settings.
+    """
+
+    def __init__(self, container: OutputContainer, settings: VideoEncodeSettings) -> None:
+        self.settings = settings
+        rate = Fraction(settings.rate)
+        stream = container.add_stream(settings.encoder, rate=rate)
+        stream.width, stream.height, stream.pix_fmt = (
+            settings.width,
+            settings.height,
+            settings.pix_fmt,
+        )
+        stream.time_base = 1 / rate
+        ctx = stream.codec_context
+        ctx.time_base = 1 / rate
+        ctx.thread_count = settings.threads
+        if settings.gop is not None:
+            ctx.gop_size = settings.gop
+        self._rgb_target = pixel_layout(settings.pix_fmt).is_yuv is False
+        self._range = _RANGE_FULL if self._rgb_target else _RANGE_LIMITED
+        ctx.color_primaries, ctx.color_trc = _BT709, _BT709
+        ctx.colorspace = _SPC_RGB if self._rgb_target else _BT709
+        ctx.color_range = self._range
+        ctx.options = _encoder_options(settings)
+        self.stream = stream
+        self._reformatter = VideoReformatter()
+        self._index = 0
+
+    def encode(self, rgb: np.ndarray) -> list[av.Packet]:
+        """Encode one frame of display RGB(A); the packets that came out.
+
+        Args:
+            rgb: ``(H, W, 3)`` or ``(H, W, 4)`` ``uint8`` or ``uint16`` (full scale) pixels
+                of the settings' size; alpha is kept only by formats that have alpha.
+
+        Raises:
+            EncodeError: wrong shape or type.
+            av.error.FFmpegError: the encoder failed (translated by the writer).
+        """
+        source = self._to_frame(rgb)
+        frame = self._reformatter.reformat(
+            source,
+            format=self.settings.pix_fmt,
+            src_colorspace=Colorspace.ITU709,
+            dst_colorspace=Colorspace.ITU709,
+            src_color_range=ColorRange.JPEG,
+            dst_color_range=ColorRange.JPEG if self._rgb_target else ColorRange.MPEG,
+            interpolation=EXACT_SWS_FLAGS,
+            threads=1,
+        )
+        frame.color_primaries, frame.color_trc = _BT709, _BT709
+        frame.colorspace = _SPC_RGB if self._rgb_target else _BT709
+        frame.color_range = self._range
+        frame.pts = self._index
+        frame.time_base = self.stream.codec_context.time_base
+        self._index += 1
+        return list(self.stream.encode(frame))
+
+    def _to_frame(self, rgb: np.ndarray) -> av.VideoFrame:
+        s = self.settings
+        channels = rgb.shape[2] if rgb.ndim == 3 else 0
+        fmt = _INPUT_FORMATS.get((channels, rgb.dtype))
+        if fmt is None or rgb.shape[:2] != (s.height, s.width):
+            raise EncodeError(
+                f"frame {self._index} is {rgb.shape} {rgb.dtype}; the export takes "
+                f"({s.height}, {s.width}, 3|4) uint8 or uint16",
+                frame=self._index,
+            )
+        return av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format=fmt)
+
+    def flush(self) -> list[av.Packet]:
+        """Drain the encoder; the remaining packets."""
+        return list(self.stream.encode(None))

@@ -1,0 +1,276 @@
+"""Frame-accurate random and sequential access to the video stream of a file.
+
+Time zero is the presentation time of the file's first video frame. ``frame_at(t)``
+returns the frame *displayed* at ``t``: the last frame whose ``pts <= start + t``, found
+with exact Fractions from ``pts * time_base`` (``t`` is rounded to the nearest tick of the
+time base first, since containers store rounded timestamps). Sequential requests keep the decoder
+running forward; a backward jump, or a forward jump past the next keyframe, seeks to the
+keyframe before the target and decodes forward. A small LRU of converted frames makes
+repeated requests and reverse playback cheap.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from bisect import bisect_right, insort
+from collections import deque
+from fractions import Fraction
+from types import TracebackType
+
+import av
+import numpy as np
+
+from reelgraph.errors import DecodeError, MediaNotFoundError, NoStreamError
+from reelgraph.media._decode_cursor import DecodeCursor
+from reelgraph.media._frame_cache import FrameCache
+from reelgraph.media._funnel import reading
+from reelgraph.media._to_rgb import RgbConverter
+from reelgraph.media.probe import VideoStreamInfo, best_video_stream, describe, open_input
+
+__all__ = ["VideoReader"]
+
+# Without a keyframe index, a forward jump longer than this (or than the longest GOP
+# seen so far) seeks instead of decoding through.
+_SEEK_AHEAD_SECONDS = Fraction(2)
+# A seek that lands after the target (B-frame reordering, sparse index) is retried this
+# many times from ever earlier offsets before rewinding to the start.
+_SEEK_ATTEMPTS = 8
+
+
+class VideoReader:
+    """Reads display-referred frames from a video file (or a still image) by time.
+
+    Frames are ``(H, W, 3)`` RGB, or ``(H, W, 4)`` RGBA with straight alpha when the
+    source has alpha; ``uint8`` for 8-bit sources and ``uint16`` (full 16-bit scale) for
+    deeper ones. The YUV matrix and range are those probed (see :attr:`info`); swscale
+    converts each frame once. Returned arrays are read-only and may be shared with the
+    cache: copy before modifying.
+
+    Args:
+        path: The media file.
+        cache_frames: Most converted frames kept for repeated and reverse access.
+        cache_bytes: Most bytes of converted frames kept.
+
+    Raises:
+        MediaNotFoundError: the file does not exist.
+        DecodeError: the file cannot be read or has no decodable frame.
+        NoStreamError: the file has no video stream.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        cache_frames: int = 48,
+        cache_bytes: int = 256 * 1024 * 1024,
+    ) -> None:
+        self._path = os.fspath(path)
+        if not os.path.exists(self._path):
+            raise MediaNotFoundError(f"media file not found: {self._path}", path=self._path)
+        with reading(self._path):
+            container = open_input(self._path)
+        try:
+            with reading(self._path):
+                self._cursor = self._open_cursor(container)
+        except BaseException:
+            container.close()
+            raise
+        self._cache = FrameCache(cache_frames, cache_bytes)
+        self._cache_frames = cache_frames
+        self._convert = RgbConverter(self.info)
+        self._closed = False
+
+    def _open_cursor(self, container: av.container.InputContainer) -> DecodeCursor:
+        media = describe(container, self._path)
+        stream = best_video_stream(container)
+        if media.video is None or stream is None:
+            raise NoStreamError(f"{self._path} has no video stream", path=self._path)
+        self.info: VideoStreamInfo = media.video
+        """The probed video stream."""
+        self._tb = Fraction(stream.time_base or Fraction(1, 1))
+        self._frame_step = max(1, round(1 / (self.info.rate * self._tb)))
+        self._reorder = (stream.codec_context.has_b_frames or 0) * self._frame_step
+        self._index_size = len(stream.index_entries)
+        self._keyframes = sorted(e.timestamp for e in stream.index_entries if e.is_keyframe)
+        self._max_key_gap = math.ceil(_SEEK_AHEAD_SECONDS / self._tb)
+        cursor = DecodeCursor(self._path, container, stream.index)
+        first = cursor.take()
+        if first is None:
+            raise DecodeError(f"{self._path} has no decodable video frame", path=self._path)
+        self._start_pts = self._pts_of(first, 0)
+        self._current: av.VideoFrame = first
+        self._current_pts = self._start_pts
+        self._last_key_pts = self._start_pts
+        self._known: list[int] = [self._start_pts]
+        self._succ: dict[int, int | None] = {}
+        return cursor
+
+    @property
+    def start_time(self) -> Fraction:
+        """Presentation time of the first frame on the file's own clock (time zero)."""
+        return self._start_pts * self._tb
+
+    @property
+    def seek_count(self) -> int:
+        """Seeks made so far (diagnostics; sequential reads leave it unchanged)."""
+        return self._cursor.seek_count
+
+    @property
+    def decoded_count(self) -> int:
+        """Frames decoded so far (diagnostics)."""
+        return self._cursor.decoded_count
+
+    def frame_at(self, seconds: Fraction | int) -> np.ndarray:
+        """The frame displayed ``seconds`` after the first frame.
+
+        Before zero gives the first frame, past the end the last one.
+
+        Args:
+            seconds: Exact time from the first frame.
+
+        Returns:
+            A read-only ``(H, W, 3|4)`` ``uint8`` or ``uint16`` array (see the class).
+
+        Raises:
+            DecodeError: the data at that time is corrupt; ``params`` hold path and time.
+        """
+        if self._closed:
+            raise ValueError(f"VideoReader for {self._path} is closed")
+        target = self._target_pts(Fraction(seconds))
+        resolved = self._resolve(target)
+        if resolved is not None:
+            cached = self._cache.get(resolved)
+            if cached is not None:
+                return cached
+        with reading(self._path, time=str(Fraction(seconds))):
+            return self._decode_to(target)
+
+    def _target_pts(self, seconds: Fraction) -> int:
+        # Containers round timestamps to their time base (Matroska: to the millisecond),
+        # so a time less than half a tick before a frame's pts already shows that frame.
+        ticks = math.floor(seconds / self._tb + Fraction(1, 2))
+        return max(self._start_pts, self._start_pts + ticks)
+
+    def _pts_of(self, frame: av.VideoFrame, fallback: int) -> int:
+        if frame.pts is not None:
+            return int(frame.pts)
+        if frame.dts is not None:
+            return int(frame.dts)
+        return fallback
+
+    def _resolve(self, target: int) -> int | None:
+        """The pts displayed at ``target`` if the frames around it are already known."""
+        index = bisect_right(self._known, target) - 1
+        if index < 0:
+            return None
+        pts = self._known[index]
+        return pts if pts in self._succ else None
+
+    def _link(self, pts: int, following: int | None) -> None:
+        """Record that ``following`` (None: the end) comes right after ``pts``."""
+        if following is not None and following <= pts:
+            return  # non-monotonic timestamps: never trust them for resolution
+        self._succ[pts] = following
+        for value in (pts, following):
+            if value is not None:
+                index = bisect_right(self._known, value)
+                if index == 0 or self._known[index - 1] != value:
+                    insort(self._known, value)
+
+    def _decode_to(self, target: int) -> np.ndarray:
+        backward = target < self._current_pts
+        recent: deque[tuple[int, av.VideoFrame]] | None = None
+        if backward or self._far_ahead(target):
+            self._seek_to(target)
+            if backward:
+                # Reverse playback will want the frames just before this one next.
+                recent = deque(maxlen=max(0, self._cache_frames - 1))
+        self._advance_to(target, recent)
+        for pts, frame in recent or ():
+            if pts not in self._cache:
+                self._cache.put(pts, self._convert(frame))
+        rgb = self._cache.get(self._current_pts)
+        if rgb is None:
+            rgb = self._convert(self._current)
+            self._cache.put(self._current_pts, rgb)
+        return rgb
+
+    def _advance_to(self, target: int, recent: deque[tuple[int, av.VideoFrame]] | None) -> None:
+        while True:
+            upcoming = self._cursor.peek()
+            if upcoming is None:
+                self._link(self._current_pts, None)
+                return
+            pts = self._pts_of(upcoming, self._current_pts + self._frame_step)
+            self._link(self._current_pts, pts)
+            if pts > target:
+                return
+            if recent is not None:
+                recent.append((self._current_pts, self._current))
+            self._cursor.take()
+            self._current, self._current_pts = upcoming, pts
+            if upcoming.key_frame:
+                self._max_key_gap = max(self._max_key_gap, pts - self._last_key_pts)
+                self._last_key_pts = pts
+
+    def _far_ahead(self, target: int) -> bool:
+        """Whether a keyframe lies between the next decoded frame and ``target``."""
+        upcoming = self._cursor.peek()
+        if upcoming is None:
+            return False
+        upcoming_pts = self._pts_of(upcoming, self._current_pts + self._frame_step)
+        if upcoming_pts >= target:
+            return False
+        if self._keyframes:
+            # Index timestamps may be decode times; a keyframe shows ``reorder`` later.
+            index = bisect_right(self._keyframes, target - self._reorder) - 1
+            return index >= 0 and self._keyframes[index] + self._reorder > upcoming_pts
+        return target - upcoming_pts > self._max_key_gap
+
+    def _refresh_keyframes(self) -> None:
+        # Some demuxers (Matroska) load their index on the first seek.
+        entries = self._cursor.stream.index_entries
+        if len(entries) != self._index_size:
+            self._index_size = len(entries)
+            self._keyframes = sorted(e.timestamp for e in entries if e.is_keyframe)
+
+    def _seek_to(self, target: int) -> None:
+        """Position the decoder on a frame at or before ``target``."""
+        offset, step = target, max(1, math.ceil(1 / self._tb))
+        for _ in range(_SEEK_ATTEMPTS):
+            if offset <= self._start_pts:
+                break
+            self._cursor.seek(offset)
+            self._refresh_keyframes()
+            first = self._cursor.peek()
+            first_pts = None if first is None else self._pts_of(first, offset)
+            if first_pts is not None and first_pts <= target:
+                self._current, self._current_pts = self._cursor.take(), first_pts  # type: ignore[assignment]
+                return
+            # Landed after the target: the keyframe's pts follows its index time.
+            offset = min(offset, first_pts if first_pts is not None else offset) - step
+            step *= 2
+        self._cursor.rewind()
+        first = self._cursor.take()
+        if first is None:
+            raise DecodeError(f"{self._path} has no decodable video frame", path=self._path)
+        self._current, self._current_pts = first, self._pts_of(first, self._start_pts)
+
+    def close(self) -> None:
+        """Close the file and drop cached frames; further reads raise ``ValueError``."""
+        if not self._closed:
+            self._closed = True
+            self._cache.clear()
+            self._cursor.close()
+
+    def __enter__(self) -> VideoReader:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,63 @@
+"""Small numpy helpers shared by the CPU backend's modules.
+
+CPU images are ``(H, W, 4)`` C-contiguous ``float32`` arrays, premultiplied scene-linear
+RGBA, marked read-only once they are handed out so nobody edits a shared frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["check_image", "check_same_size", "freeze", "spread", "transparent"]
+
+Pixels = NDArray[np.float32]
+"""``(H, W, 4)`` float32 premultiplied scene-linear RGBA."""
+
+
+def freeze(array: Pixels) -> Pixels:
+    """Mark an array read-only and return it (the image handle contract: immutable)."""
+    array.flags.writeable = False
+    return array
+
+
+def check_image(image: object) -> Pixels:
+    """Return ``image`` if it is a CPU image, else raise.
+
+    Raises:
+        TypeError: not an ``(H, W, 4)`` float32 ndarray (e.g. another backend's handle).
+    """
+    if (
+        not isinstance(image, np.ndarray)
+        or image.dtype != np.float32
+        or image.ndim != 3
+        or image.shape[2] != 4
+    ):
+        raise TypeError(f"not a CPU backend image: {type(image).__name__}")
+    return image
+
+
+def check_same_size(a: Pixels, b: Pixels) -> None:
+    """Raise ``ValueError`` unless two images have the same width and height."""
+    if a.shape != b.shape:
+        raise ValueError(
+            f"images differ in size: {a.shape[1]}x{a.shape[0]} and {b.shape[1]}x{b.shape[0]}"
+        )
+
+
+def transparent(width: int, height: int) -> Pixels:
+    """A new all-zero ``(height, width, 4)`` image."""
+    return np.zeros((height, width, 4), dtype=np.float32)
+
+
+def spread(plane: NDArray[np.float32]) -> Pixels:
+    """Repeat an ``(H, W)`` plane into all four channels of an ``(H, W, 4)`` array.
+
+    Numpy broadcasts an ``(H, W, 1)`` operand over four channels with four-element inner
+    loops, several times slower than same-shape operands; four plane copies cost less
+    than the broadcast they replace whenever the result is used in more than one product.
+    """
+    out = np.empty((*plane.shape, 4), dtype=np.float32)
+    for channel in range(4):
+        out[..., channel] = plane
+    return out
