@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import av
+from av.container import OutputContainer
 
 from reelgraph.errors import (
     DecodeError,
@@ -20,9 +21,10 @@ from reelgraph.errors import (
     MediaNotFoundError,
     OutputWriteError,
     ReelgraphError,
+    UnsupportedCodecError,
 )
 
-__all__ = ["reading", "reason_of", "writing"]
+__all__ = ["add_stream", "reading", "reason_of", "writing"]
 
 
 def reason_of(exc: BaseException) -> str:
@@ -91,4 +93,22 @@ def writing(path: str, **context: Any) -> Iterator[None]:
     except (av.error.FFmpegError, EOFError) as exc:
         raise EncodeError(
             f"cannot encode {path}{_where(context)}: {reason_of(exc)}", path=path, **context
+        ) from exc
+
+
+def add_stream(
+    container: OutputContainer, encoder: str, codec: str, **kwargs: Any
+) -> av.stream.Stream:
+    """Add an encoder's stream to ``container``.
+
+    Raises:
+        UnsupportedCodecError: the container format cannot hold the codec (PyAV says so
+            with a plain ``ValueError``, the only one translated here).
+    """
+    try:
+        return container.add_stream(encoder, **kwargs)
+    except ValueError as exc:
+        fmt = container.format.name
+        raise UnsupportedCodecError(
+            f"the {fmt} format cannot hold {codec}: {exc}", codec=codec, format=fmt
         ) from exc

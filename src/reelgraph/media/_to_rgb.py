@@ -3,6 +3,12 @@
 The matrix and range come from the probe (:class:`VideoStreamInfo`), never from a guess,
 and the conversion is FFmpeg's swscale with ``ACCURATE_RND | BITEXACT`` on one thread, so
 the same frame gives the same pixels on every machine.
+
+FFmpeg quirk: for deep YUV and gray sources swscale's 16-bit output puts white at about
+``0xFF00`` (``0xFFC0`` for full-range 10-bit) rather than ``0xFFFF``, and ignores the range
+of gray. Each converter therefore measures, once, what swscale makes of an exact black
+and white frame in the source's own format and, when that differs from ``0..0xFFFF``,
+maps its deep output onto the full scale through a 64K-entry lookup table.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import av
 import numpy as np
 from av.video.reformatter import ColorRange, Interpolation, VideoReformatter
 
-from reelgraph.media._colorimetry import sws_colorspace, sws_range
+from reelgraph.media._colorimetry import pixel_layout, sws_colorspace, sws_range
 
 if TYPE_CHECKING:
     from reelgraph.media.probe import VideoStreamInfo
@@ -28,6 +34,12 @@ EXACT_SWS_FLAGS = (
     | Interpolation.FULL_CHR_H_INP
 )
 """swscale flags for every conversion: bicubic chroma, exact rounding, CPU-independent."""
+
+_FULL = 65535
+# Reference levels of 16-bit YUV: limited range puts black at 16 << 8 and white at 235 << 8.
+_LEVELS = {"full": (0, 65535), "limited": (16 << 8, 235 << 8)}
+_NEUTRAL = 1 << 15
+_REF_W, _REF_H = 32, 4  # wide and tall enough for any chroma subsampling
 
 
 def display_format(bit_depth: int, has_alpha: bool) -> str:
@@ -46,11 +58,17 @@ class RgbConverter:
     """
 
     def __init__(self, info: VideoStreamInfo) -> None:
+        self._info = info
         self._format = display_format(info.bit_depth, info.has_alpha)
         self._matrix = sws_colorspace(info.colorspace)
         self._range = sws_range(info.color_range)
         # One reformatter per stream keeps swscale's context cached between frames.
         self._reformatter = VideoReformatter()
+        levels = self._measure_levels() if info.bit_depth > 8 else None
+        self._luts: tuple[np.ndarray, np.ndarray] | None = None
+        if levels is not None:
+            black, white, opaque = levels
+            self._luts = (_stretch_table(black, white), _stretch_table(0.0, opaque))
 
     def __call__(self, frame: av.VideoFrame) -> np.ndarray:
         """Convert one decoded frame.
@@ -58,6 +76,14 @@ class RgbConverter:
         Raises:
             av.error.FFmpegError: swscale refused the frame (translated by the caller).
         """
+        array = self._swscale(frame)
+        if self._luts is not None:
+            array = self._rescale(array)
+        array = np.ascontiguousarray(array)
+        array.setflags(write=False)
+        return array
+
+    def _swscale(self, frame: av.VideoFrame) -> np.ndarray:
         rgb = self._reformatter.reformat(
             frame,
             format=self._format,
@@ -68,6 +94,72 @@ class RgbConverter:
             interpolation=EXACT_SWS_FLAGS,
             threads=1,
         )
-        array = np.ascontiguousarray(rgb.to_ndarray())
-        array.setflags(write=False)
-        return array
+        return rgb.to_ndarray()  # type: ignore[no-any-return]
+
+    def _measure_levels(self) -> tuple[float, float, float] | None:
+        """swscale's output for black, white and opaque; None when already full scale."""
+        try:
+            reference = self._reference_frame()
+            if reference is None:
+                return None
+            measured = self._swscale(reference).astype(np.float64)
+        except (av.error.FFmpegError, ValueError):
+            return None  # a format swscale cannot write: leave its output as it is
+        white, black = measured[1, 4, 0], measured[1, _REF_W - 4, 0]
+        opaque = measured[1, 4, 3] if self._info.has_alpha else float(_FULL)
+        if black == 0 and white == _FULL and opaque == _FULL:
+            return None
+        if white <= black or opaque <= 0:
+            return None  # nothing sensible to stretch: keep swscale's output
+        return black, white, opaque
+
+    def _reference_frame(self) -> av.VideoFrame | None:
+        """Exact black and white (opaque) in the source's format; None for RGB sources."""
+        layout = pixel_layout(self._info.pix_fmt)
+        if not (layout.is_yuv or layout.is_gray):
+            return None  # RGB formats reach 0xFFFF by bit replication already
+        black, white = _LEVELS[self._info.color_range]
+        # Gray stays gray (swscale treats YUV -> gray as a range change of its own).
+        if layout.is_yuv:
+            base_fmt = "yuva444p16le" if layout.has_alpha else "yuv444p16le"
+            planes = [(white, black), (_NEUTRAL, _NEUTRAL), (_NEUTRAL, _NEUTRAL), (_FULL, _FULL)]
+        else:
+            base_fmt = "ya16le" if layout.has_alpha else "gray16le"
+            planes = [(white, black)]
+        base = av.VideoFrame(_REF_W, _REF_H, base_fmt)
+        for plane, (left, right) in zip(base.planes, planes, strict=False):
+            row = np.zeros(plane.line_size // 2, dtype=np.uint16)
+            half = _REF_W // 2
+            if base_fmt == "ya16le":  # packed: luma and alpha interleaved
+                row[: 2 * _REF_W : 2] = [left] * half + [right] * half
+                row[1 : 2 * _REF_W : 2] = _FULL
+            else:
+                row[:half], row[half:_REF_W] = left, right
+            plane.update(np.tile(row, _REF_H).tobytes())
+        return self._reformatter.reformat(
+            base,
+            format=self._info.pix_fmt,
+            src_colorspace=self._matrix,
+            dst_colorspace=self._matrix,
+            src_color_range=self._range,
+            dst_color_range=self._range,
+            interpolation=EXACT_SWS_FLAGS,
+            threads=1,
+        )
+
+    def _rescale(self, array: np.ndarray) -> np.ndarray:
+        """Map swscale's levels onto ``0..0xFFFF`` through the lookup tables."""
+        assert self._luts is not None
+        colour, alpha = self._luts
+        if array.shape[2] == 3:
+            return colour[array]
+        out = np.empty_like(array)
+        out[..., :3] = colour[array[..., :3]]
+        out[..., 3] = alpha[array[..., 3]]
+        return out
+
+
+def _stretch_table(black: float, white: float) -> np.ndarray:
+    """A 16-bit lookup table taking ``black..white`` to ``0..0xFFFF`` (clipped, rounded)."""
+    levels = (np.arange(_FULL + 1, dtype=np.float64) - black) * (_FULL / (white - black))
+    return np.clip(np.rint(levels), 0, _FULL).astype(np.uint16)

@@ -16,6 +16,7 @@ from av.video.reformatter import ColorRange, Colorspace, VideoReformatter
 
 from reelgraph.errors import EncodeError
 from reelgraph.media._colorimetry import pixel_layout
+from reelgraph.media._funnel import add_stream
 from reelgraph.media._to_rgb import EXACT_SWS_FLAGS
 from reelgraph.media.encode_settings import VideoEncodeSettings
 
@@ -63,7 +64,7 @@ class VideoTrack:
     def __init__(self, container: OutputContainer, settings: VideoEncodeSettings) -> None:
         self.settings = settings
         rate = Fraction(settings.rate)
-        stream = container.add_stream(settings.encoder, rate=rate)
+        stream = add_stream(container, settings.encoder, settings.codec, rate=rate)
         stream.width, stream.height, stream.pix_fmt = (
             settings.width,
             settings.height,
@@ -84,6 +85,32 @@ class VideoTrack:
         self.stream = stream
         self._reformatter = VideoReformatter()
         self._index = 0
+        self._shrink_deep_input = not self._rgb_target and self._deep_white_overshoots()
+
+    def _convert(self, source: av.VideoFrame) -> av.VideoFrame:
+        return self._reformatter.reformat(
+            source,
+            format=self.settings.pix_fmt,
+            src_colorspace=Colorspace.ITU709,
+            dst_colorspace=Colorspace.ITU709,
+            src_color_range=ColorRange.JPEG,
+            dst_color_range=ColorRange.JPEG if self._rgb_target else ColorRange.MPEG,
+            interpolation=EXACT_SWS_FLAGS,
+            threads=1,
+        )
+
+    def _deep_white_overshoots(self) -> bool:
+        """Whether swscale puts 16-bit white above legal white (it takes 0xFF00 as white).
+
+        FFmpeg quirk: from ``rgb48`` to YUV, swscale scales as if white were ``0xFF00``, so
+        ``0xFFFF`` lands a little above 235 (scaled to the depth). Measured once here; when
+        so, 16-bit input is first scaled by 256/257 (exactly, in integers).
+        """
+        depth = pixel_layout(self.settings.pix_fmt).bit_depth
+        white = np.full((4, 16, 3), 0xFFFF, dtype=np.uint16)
+        converted = self._convert(av.VideoFrame.from_ndarray(white, format="rgb48le"))
+        luma = np.frombuffer(bytes(converted.planes[0]), np.uint16 if depth > 8 else np.uint8)
+        return int(luma[0]) > 235 << (depth - 8)
 
     def encode(self, rgb: np.ndarray) -> list[av.Packet]:
         """Encode one frame of display RGB(A); the packets that came out.
@@ -96,17 +123,7 @@ class VideoTrack:
             EncodeError: wrong shape or type.
             av.error.FFmpegError: the encoder failed (translated by the writer).
         """
-        source = self._to_frame(rgb)
-        frame = self._reformatter.reformat(
-            source,
-            format=self.settings.pix_fmt,
-            src_colorspace=Colorspace.ITU709,
-            dst_colorspace=Colorspace.ITU709,
-            src_color_range=ColorRange.JPEG,
-            dst_color_range=ColorRange.JPEG if self._rgb_target else ColorRange.MPEG,
-            interpolation=EXACT_SWS_FLAGS,
-            threads=1,
-        )
+        frame = self._convert(self._to_frame(rgb))
         frame.color_primaries, frame.color_trc = _BT709, _BT709
         frame.colorspace = _SPC_RGB if self._rgb_target else _BT709
         frame.color_range = self._range
@@ -125,6 +142,10 @@ class VideoTrack:
                 f"({s.height}, {s.width}, 3|4) uint8 or uint16",
                 frame=self._index,
             )
+        if rgb.dtype == np.uint16 and self._shrink_deep_input:
+            scaled = rgb.astype(np.uint32)
+            scaled[..., :3] = (scaled[..., :3] * 256 + 128) // 257
+            rgb = scaled.astype(np.uint16)
         return av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format=fmt)
 
     def flush(self) -> list[av.Packet]:

@@ -15,6 +15,7 @@ import av
 import numpy as np
 
 from reelgraph.errors import DecodeError, MediaNotFoundError, NoStreamError
+from reelgraph.media._channels import default_layout
 from reelgraph.media._funnel import reading
 from reelgraph.media.probe import AudioStreamInfo, describe, open_input
 from reelgraph.media.video_reader import VideoReader
@@ -100,14 +101,15 @@ class AudioReader:
             if stream is None:
                 raise NoStreamError(f"{self._path} has no audio stream", path=self._path)
             duplicate = stream.codec_context.channels == 1 and self._channels > 1
-            layout = "mono" if duplicate or self._channels == 1 else av.AudioLayout(self._channels)
+            layout = "mono" if duplicate or self._channels == 1 else default_layout(self._channels)
             resampler = av.AudioResampler(format="fltp", layout=layout, rate=self._rate)
-            next_pts: int | None = None
+            time_base = Fraction(stream.time_base or Fraction(1, stream.codec_context.sample_rate))
+            next_pts = 0
             for frame in container.decode(stream):
-                if frame.pts is None and next_pts is not None:
+                if frame.pts is None:
                     frame.pts = next_pts  # a timestamp-less stream continues where it was
-                if frame.pts is not None:
-                    next_pts = frame.pts + round(frame.samples / (frame.sample_rate * stream.time_base))
+                    frame.time_base = time_base
+                next_pts = frame.pts + round(frame.samples / (frame.sample_rate * time_base))
                 pieces.extend(self._placed(resampler.resample(frame)))
             pieces.extend(self._placed(resampler.resample(None)))
         if not pieces:

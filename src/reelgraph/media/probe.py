@@ -200,7 +200,10 @@ def _video_info(
     if not pix_fmt or not ctx.width or not ctx.height:
         raise DecodeError(f"{path}: the video stream has no usable picture size or format",
                           path=path)
-    layout = pixel_layout(pix_fmt)
+    try:
+        layout = pixel_layout(pix_fmt)
+    except ValueError as exc:
+        raise DecodeError(f"{path}: unknown pixel format {pix_fmt}", path=path) from exc
     colorspace, assumed = matrix_name(ctx.colorspace or 0, layout, ctx.height)
     color_range = color_range_name(ctx.color_range or 0, pix_fmt, layout)
     if still:

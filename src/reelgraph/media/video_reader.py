@@ -20,6 +20,7 @@ from types import TracebackType
 
 import av
 import numpy as np
+from av.container import InputContainer
 
 from reelgraph.errors import DecodeError, MediaNotFoundError, NoStreamError
 from reelgraph.media._decode_cursor import DecodeCursor
@@ -72,24 +73,26 @@ class VideoReader:
             container = open_input(self._path)
         try:
             with reading(self._path):
-                self._cursor = self._open_cursor(container)
+                media = describe(container, self._path)
+                stream = best_video_stream(container)
+                if media.video is None or stream is None:
+                    raise NoStreamError(f"{self._path} has no video stream", path=self._path)
+                self.info: VideoStreamInfo = media.video
+                """The probed video stream."""
+                self._cursor = self._start(container, stream)
+                self._convert = RgbConverter(self.info)
         except BaseException:
             container.close()
             raise
         self._cache = FrameCache(cache_frames, cache_bytes)
         self._cache_frames = cache_frames
-        self._convert = RgbConverter(self.info)
         self._closed = False
 
-    def _open_cursor(self, container: av.container.InputContainer) -> DecodeCursor:
-        media = describe(container, self._path)
-        stream = best_video_stream(container)
-        if media.video is None or stream is None:
-            raise NoStreamError(f"{self._path} has no video stream", path=self._path)
-        self.info: VideoStreamInfo = media.video
-        """The probed video stream."""
+    def _start(self, container: InputContainer, stream: av.VideoStream) -> DecodeCursor:
+        """Learn the stream's clock and index, and decode the first frame (time zero)."""
         self._tb = Fraction(stream.time_base or Fraction(1, 1))
         self._frame_step = max(1, round(1 / (self.info.rate * self._tb)))
+        # Index timestamps are decode times: a keyframe shows up to ``reorder`` later.
         self._reorder = (stream.codec_context.has_b_frames or 0) * self._frame_step
         self._index_size = len(stream.index_entries)
         self._keyframes = sorted(e.timestamp for e in stream.index_entries if e.is_keyframe)
@@ -102,6 +105,8 @@ class VideoReader:
         self._current: av.VideoFrame = first
         self._current_pts = self._start_pts
         self._last_key_pts = self._start_pts
+        # Every pts seen, sorted, and which pts follows each in a continuous decode run
+        # (None: the end) - enough to answer a repeated time from the cache alone.
         self._known: list[int] = [self._start_pts]
         self._succ: dict[int, int | None] = {}
         return cursor
@@ -143,7 +148,7 @@ class VideoReader:
             cached = self._cache.get(resolved)
             if cached is not None:
                 return cached
-        with reading(self._path, time=str(Fraction(seconds))):
+        with reading(self._path, time=f"{float(seconds):.3f}"):
             return self._decode_to(target)
 
     def _target_pts(self, seconds: Fraction) -> int:
@@ -223,7 +228,6 @@ class VideoReader:
         if upcoming_pts >= target:
             return False
         if self._keyframes:
-            # Index timestamps may be decode times; a keyframe shows ``reorder`` later.
             index = bisect_right(self._keyframes, target - self._reorder) - 1
             return index >= 0 and self._keyframes[index] + self._reorder > upcoming_pts
         return target - upcoming_pts > self._max_key_gap
@@ -245,8 +249,9 @@ class VideoReader:
             self._refresh_keyframes()
             first = self._cursor.peek()
             first_pts = None if first is None else self._pts_of(first, offset)
-            if first_pts is not None and first_pts <= target:
-                self._current, self._current_pts = self._cursor.take(), first_pts  # type: ignore[assignment]
+            if first is not None and first_pts is not None and first_pts <= target:
+                self._cursor.take()
+                self._current, self._current_pts = first, first_pts
                 return
             # Landed after the target: the keyframe's pts follows its index time.
             offset = min(offset, first_pts if first_pts is not None else offset) - step

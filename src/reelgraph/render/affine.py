@@ -92,7 +92,8 @@ class Affine:
         if det == 0.0 or not math.isfinite(det):
             raise ValueError(f"affine map is not invertible (determinant {det!r})")
         a, b, d, e = self.e / det, -self.b / det, -self.d / det, self.a / det
-        return Affine(a=a, b=b, c=-(a * self.c + b * self.f), d=d, e=e, f=-(d * self.c + e * self.f))
+        c, f = -(a * self.c + b * self.f), -(d * self.c + e * self.f)
+        return Affine(a=a, b=b, c=c, d=d, e=e, f=f)
 
     def apply(self, x: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Map points, vectorised.

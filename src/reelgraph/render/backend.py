@@ -12,7 +12,7 @@ The CPU backend is the reference the others are tested against, within a toleran
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,7 +38,7 @@ class Backend(Protocol[ImageT]):
     name: str
     """Short identifier, e.g. ``"cpu"``."""
 
-    def from_array(self, rgba: np.ndarray) -> ImageT:
+    def from_array(self, rgba: NDArray[Any]) -> ImageT:
         """Make an image from pixels.
 
         Args:

@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -77,7 +78,7 @@ def linear_to_srgb(x: ArrayLike) -> NDArray[np.float64]:
     return np.copysign(np.where(a <= _LINEAR_KNEE, low, high), v)
 
 
-def to_working(pixels: np.ndarray) -> NDArray[np.float32]:
+def to_working(pixels: NDArray[Any]) -> NDArray[np.float32]:
     """Convert display-referred pixels to the working format.
 
     The transfer curve is applied by table lookup (256 entries for ``uint8``, 65536 for
@@ -115,7 +116,9 @@ def to_working(pixels: np.ndarray) -> NDArray[np.float32]:
     return out
 
 
-def from_working(image: np.ndarray, bit_depth: int = 8, alpha: bool = False) -> np.ndarray:
+def from_working(
+    image: NDArray[np.float32], bit_depth: int = 8, alpha: bool = False
+) -> NDArray[np.unsignedinteger[Any]]:
     """Convert a working image to display-referred integer pixels.
 
     With ``alpha=True`` colour is unpremultiplied where alpha > 0 (colour under zero alpha
@@ -217,10 +220,10 @@ def _decode_tables(bit_depth: int) -> _DecodeTables:
 class _EncodeTables:
     """Exact OETF quantiser indexed by the top bits of a float32.
 
-    With ``thresholds[k]`` the smallest float32 that encodes to ``k + 1`` (``+inf`` past the
-    last code), ``start[i]`` is the code of the first float of bucket ``i``, where bucket
-    ``i`` holds the floats whose int32 bit pattern shifted right by ``shift`` is
-    ``i + base``; ``next_threshold[i]`` is ``thresholds[start[i]]``. Buckets are narrow
+    With ``thresholds[k]`` the smallest float32 that encodes to ``k + 1``, ``start[i]`` is
+    the code of the first float of bucket ``i``, where bucket ``i`` holds the floats whose
+    int32 bit pattern shifted right by ``shift`` is ``i + base``; ``next_threshold[i]`` is
+    ``thresholds[start[i]]``, or NaN (never reached) past the top code. Buckets are narrow
     enough that each holds at most one threshold, so one comparison finishes the job.
     """
 
@@ -242,7 +245,6 @@ def _encode_tables(bit_depth: int) -> _EncodeTables:
     thresholds = boundaries.astype(np.float32)
     low = thresholds.astype(np.float64) < boundaries
     thresholds[low] = np.nextafter(thresholds[low], np.float32(np.inf))
-    thresholds = np.append(thresholds, np.float32(np.inf))
     shift = 23 - _BUCKET_MANTISSA_BITS[bit_depth]
     base = (int(thresholds[:1].view(np.int32)[0]) >> shift) - 1
     last = int(np.array([1.0], dtype=np.float32).view(np.int32)[0]) >> shift
@@ -250,14 +252,17 @@ def _encode_tables(bit_depth: int) -> _EncodeTables:
     starts = np.searchsorted(thresholds, bucket_bits.view(np.float32), side="right")
     if np.any(np.diff(starts) > 1):
         raise AssertionError("encode buckets too coarse for exact quantisation")
-    return _EncodeTables(shift, base, starts.astype(np.uint16), thresholds[starts])
+    # NaN compares false (quietly), so nothing, not even +inf, steps past the top code.
+    next_threshold = np.append(thresholds, np.float32(np.nan))[starts]
+    return _EncodeTables(shift, base, starts.astype(np.uint16), next_threshold)
 
 
-def _encode_codes(linear: np.ndarray, bit_depth: int) -> np.ndarray:
+def _encode_codes(linear: NDArray[np.float32], bit_depth: int) -> NDArray[np.uint16]:
     """Quantise linear ``float32`` values (any shape) to sRGB codes, clipping to [0, 1].
 
-    Negative values (their int32 bits are negative) fall into bucket 0, values above 1 and
-    NaN into the last bucket, so both ends come out right without clipping the floats.
+    Negative values (their int32 bits are negative) fall into bucket 0 and values above 1
+    into the last one, so the floats need no clipping. NaN encodes as the top code, -NaN
+    as 0.
     """
     tables = _encode_tables(bit_depth)
     linear = np.ascontiguousarray(linear, dtype=np.float32)
@@ -271,7 +276,7 @@ def _encode_codes(linear: np.ndarray, bit_depth: int) -> np.ndarray:
     return codes
 
 
-def _unpremultiply(chunk: np.ndarray) -> NDArray[np.float32]:
+def _unpremultiply(chunk: NDArray[np.float32]) -> NDArray[np.float32]:
     """Straight colour of ``(h, W, 4)`` premultiplied pixels, clipped to [0, 1].
 
     Clipping to ``[0, a]`` before dividing bounds the quotient by 1, so tiny alpha cannot
@@ -283,7 +288,7 @@ def _unpremultiply(chunk: np.ndarray) -> NDArray[np.float32]:
     return colour
 
 
-def _spread(plane: np.ndarray, last: float) -> NDArray[np.float32]:
+def _spread(plane: NDArray[np.float32], last: float) -> NDArray[np.float32]:
     """``(h, W, 4)`` holding ``plane`` in the colour channels and ``last`` in the fourth.
 
     Numpy broadcasts a ``(h, W, 1)`` operand over four channels with four-element inner
@@ -296,7 +301,7 @@ def _spread(plane: np.ndarray, last: float) -> NDArray[np.float32]:
     return out
 
 
-def _quantise_alpha(alpha: np.ndarray, top: int) -> np.ndarray:
+def _quantise_alpha(alpha: NDArray[np.float32], top: int) -> NDArray[np.uint16]:
     """Alpha codes, rounding half up (truncation is floor here: the values are >= 0.5)."""
     scaled = np.clip(alpha, 0.0, 1.0)
     np.multiply(scaled, np.float32(top), out=scaled)

@@ -22,14 +22,16 @@ class EffectSpec:
 
     Attributes:
         summary: one line saying what the effect does and what its parameters mean.
-        defaults: every parameter name with the value used when it is not given; the
-            defaults are the identity wherever the effect has one.
-        non_negative: parameters that must be >= 0.
+        defaults: every parameter name with the value used when it is not given; they
+            leave the image unchanged, except for ``invert`` (full inversion).
+        ranges: ``(low, high)`` inclusive bounds of the parameters that have them.
     """
 
     summary: str
     defaults: Mapping[str, float]
-    non_negative: frozenset[str] = field(default_factory=frozenset)
+    ranges: Mapping[str, tuple[float, float]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 EFFECTS: Mapping[str, EffectSpec] = MappingProxyType(
@@ -37,6 +39,7 @@ EFFECTS: Mapping[str, EffectSpec] = MappingProxyType(
         "exposure": EffectSpec(
             "Multiply colour by 2**stops.",
             MappingProxyType({"stops": 0.0}),
+            MappingProxyType({"stops": (-64.0, 64.0)}),
         ),
         "saturation": EffectSpec(
             "Scale colour away from Rec.709 luma (0.2126, 0.7152, 0.0722); 1 is identity, "
@@ -59,9 +62,9 @@ EFFECTS: Mapping[str, EffectSpec] = MappingProxyType(
         "gaussian_blur": EffectSpec(
             "Gaussian blur of all four channels; radius is the standard deviation in "
             "pixels (kernel cut at 3 radii). Outside the frame is transparent, or the edge "
-            "pixels repeated when repeat_edges is 1.",
+            "pixels repeated when repeat_edges >= 0.5.",
             MappingProxyType({"radius": 0.0, "repeat_edges": 0.0}),
-            frozenset({"radius"}),
+            MappingProxyType({"radius": (0.0, 500.0), "repeat_edges": (0.0, 1.0)}),
         ),
     }
 )
@@ -100,7 +103,8 @@ def effect_params(kind: str, params: Mapping[str, float]) -> dict[str, float]:
         number = float(value)
         if not math.isfinite(number):
             raise ValueError(f"effect {kind!r}: {name} must be finite, got {value!r}")
-        if name in spec.non_negative and number < 0.0:
-            raise ValueError(f"effect {kind!r}: {name} must be >= 0, got {value!r}")
+        low, high = spec.ranges.get(name, (-math.inf, math.inf))
+        if not low <= number <= high:
+            raise ValueError(f"effect {kind!r}: {name} must be in [{low}, {high}], got {value!r}")
         resolved[name] = number
     return resolved

@@ -9,10 +9,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["check_image", "check_same_size", "freeze", "spread", "transparent"]
+__all__ = ["bands", "check_image", "check_same_size", "freeze", "spread", "transparent"]
 
 Pixels = NDArray[np.float32]
 """``(H, W, 4)`` float32 premultiplied scene-linear RGBA."""
+
+# Pixels per band for band-wise processing: a band's temporaries stay in cache.
+_BAND_PIXELS = 65536
 
 
 def freeze(array: Pixels) -> Pixels:
@@ -61,3 +64,13 @@ def spread(plane: NDArray[np.float32]) -> Pixels:
     for channel in range(4):
         out[..., channel] = plane
     return out
+
+
+def bands(height: int, width: int) -> list[slice]:
+    """Row slices covering ``height`` rows, about 64k pixels each.
+
+    Per-pixel work done band by band gives the same result as on the whole image (nothing
+    is summed across bands) while its temporaries stay in cache.
+    """
+    rows = max(1, _BAND_PIXELS // max(width, 1))
+    return [slice(top, min(top + rows, height)) for top in range(0, height, rows)]

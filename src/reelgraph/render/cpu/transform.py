@@ -16,12 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reelgraph.render.affine import Affine
-from reelgraph.render.cpu.pixels import Pixels, spread, transparent
+from reelgraph.render.cpu.pixels import Pixels, bands, spread, transparent
 
 __all__ = ["warp"]
-
-# Pixels per band of the general warp: temporaries stay in cache and peak memory is small.
-_BAND_PIXELS = 65536
 
 
 def warp(
@@ -65,8 +62,9 @@ def warp(
 
 
 def _invertible(affine: Affine) -> bool:
+    """Finite, and not shrinking a pixel below 1e-12 of its area (nothing would show)."""
     values = (affine.a, affine.b, affine.c, affine.d, affine.e, affine.f)
-    return all(math.isfinite(v) for v in values) and affine.determinant != 0.0
+    return all(math.isfinite(v) for v in values) and abs(affine.determinant) >= 1e-12
 
 
 def _apply_crop(
@@ -123,7 +121,9 @@ def _prefilter(source: Pixels, affine: Affine) -> tuple[Pixels, Affine]:
     """
     src_h, src_w = source.shape[:2]
     factors = []
-    for length, size in ((math.hypot(affine.a, affine.d), src_w), (math.hypot(affine.b, affine.e), src_h)):
+    axes = ((math.hypot(affine.a, affine.d), src_w), (math.hypot(affine.b, affine.e), src_h))
+    for length, size in axes:
+        # The epsilon keeps 1 / (1/3) from flooring to 2.
         factors.append(min(size, int(1.0 / length + 1e-9)) if length < 0.5 else 1)
     kx, ky = factors
     if kx == 1 and ky == 1:
@@ -135,16 +135,20 @@ def _box_reduce(source: Pixels, kx: int, ky: int) -> Pixels:
     """Average ``ky x kx`` blocks; a partial block at the far edges averages with transparency.
 
     That keeps geometry exact: reduced pixel ``j`` covers source ``[j*k, (j + 1)*k)``.
+    Rows are summed first (whole contiguous rows per step), then columns, in a fixed order.
     """
     src_h, src_w = source.shape[:2]
     out_h, out_w = -(-src_h // ky), -(-src_w // kx)
-    if (out_h * ky, out_w * kx) != (src_h, src_w):
-        padded = np.zeros((out_h * ky, out_w * kx, 4), dtype=np.float32)
-        padded[:src_h, :src_w] = source
-        source = padded
-    blocks = source.reshape(out_h, ky, out_w, kx, 4).sum(axis=(1, 3), dtype=np.float32)
+    rows = np.zeros((out_h, src_w, 4), dtype=np.float32)
+    for offset in range(ky):
+        part = source[offset::ky]
+        rows[: part.shape[0]] += part
+    blocks = np.zeros((out_h, out_w, 4), dtype=np.float32)
+    for offset in range(kx):
+        part = rows[:, offset::kx]
+        blocks[:, : part.shape[1]] += part
     blocks *= np.float32(1.0 / (kx * ky))
-    return np.ascontiguousarray(blocks)
+    return blocks
 
 
 def _axis_taps(
@@ -158,7 +162,7 @@ def _axis_taps(
         (indices clamped into range, weights zero where a tap falls outside).
     """
     centres = (np.arange(out_size, dtype=np.float64) + 0.5 - offset) / scale - 0.5
-    centres = np.clip(centres, -2.0, src_size + 1.0)
+    centres = _snap(np.clip(centres, -2.0, src_size + 1.0))
     first = np.floor(centres)
     frac = centres - first
     i0 = first.astype(np.intp)
@@ -169,15 +173,8 @@ def _axis_taps(
     if live.size == 0:
         return 0, 0, i0[:0], i1[:0], w0[:0], w1[:0]
     lo, hi = int(live[0]), int(live[-1]) + 1
-    clamp = (slice(lo, hi), 0, src_size - 1)
-    return (
-        lo,
-        hi,
-        np.clip(i0[clamp[0]], clamp[1], clamp[2]),
-        np.clip(i1[clamp[0]], clamp[1], clamp[2]),
-        w0[lo:hi],
-        w1[lo:hi],
-    )
+    last = src_size - 1
+    return lo, hi, np.clip(i0[lo:hi], 0, last), np.clip(i1[lo:hi], 0, last), w0[lo:hi], w1[lo:hi]
 
 
 def _warp_separable(source: Pixels, affine: Affine, width: int, height: int) -> Pixels:
@@ -213,55 +210,72 @@ def _warp_general(source: Pixels, affine: Affine, width: int, height: int) -> Pi
     out = transparent(width, height)
     if x_lo >= x_hi or y_lo >= y_hi:
         return out
+    # A one-pixel transparent border lets every tap index the source without range checks.
+    padded = np.zeros((src_h + 2, src_w + 2, 4), dtype=np.float32)
+    padded[1:-1, 1:-1] = source
+    flat = padded.reshape(-1, 4)
     inverse = affine.inverse()
-    flat = source.reshape(-1, 4)
-    xs = np.arange(x_lo, x_hi, dtype=np.float64) + 0.5
-    band = max(1, _BAND_PIXELS // (x_hi - x_lo))
-    for top in range(y_lo, y_hi, band):
-        ys = np.arange(top, min(top + band, y_hi), dtype=np.float64)[:, None] + 0.5
-        u, v = inverse.apply(xs[None, :], ys)
-        out[top : top + ys.shape[0], x_lo:x_hi] = _bilinear(flat, src_w, src_h, u - 0.5, v - 0.5)
+    xs = np.arange(x_lo, x_hi, dtype=np.float64)[None, :] + 0.5
+    for rows in bands(y_hi - y_lo, x_hi - x_lo):
+        ys = np.arange(y_lo + rows.start, y_lo + rows.stop, dtype=np.float64)[:, None] + 0.5
+        u, v = inverse.apply(xs, ys)
+        # Index space of the padded source: pixel centres at integers, source pixel 0 at 1.
+        region = out[y_lo + rows.start : y_lo + rows.stop, x_lo:x_hi]
+        _bilinear(flat, src_w + 2, src_h + 2, u + 0.5, v + 0.5, region)
     return out
 
 
 def _bilinear(
-    flat: NDArray[np.float32], src_w: int, src_h: int, p: NDArray[np.float64], q: NDArray[np.float64]
-) -> Pixels:
-    """Bilinear samples at index-space positions ``(p, q)`` (``(h, w)`` each).
+    flat: NDArray[np.float32],
+    padded_w: int,
+    padded_h: int,
+    p: NDArray[np.float64],
+    q: NDArray[np.float64],
+    out: Pixels,
+) -> None:
+    """Add bilinear samples of a transparent-bordered source at ``(p, q)`` into ``out``.
 
     Args:
-        flat: the source as ``(src_h * src_w, 4)`` rows.
-        src_w: source width.
-        src_h: source height.
-        p: column positions, pixel centres at integers.
-        q: row positions.
-
-    Returns:
-        ``(h, w, 4)`` float32 samples; neighbours outside the source weigh nothing.
+        flat: the padded source as ``(padded_h * padded_w, 4)`` rows; its outer ring is 0.
+        padded_w: padded width.
+        padded_h: padded height.
+        p: ``(h, w)`` column positions, pixel centres at integers.
+        q: ``(h, w)`` row positions.
+        out: ``(h, w, 4)`` float32 to accumulate into (zeros for plain samples).
     """
-    cols = _taps(p, src_w)
-    rows = _taps(q, src_h)
-    result = np.zeros((*p.shape, 4), dtype=np.float32)
-    for row_index, row_weight in rows:
-        for col_index, col_weight in cols:
-            weight = row_weight * col_weight
-            gathered = np.take(flat, (row_index * src_w + col_index).ravel(), axis=0)
-            gathered = gathered.reshape(result.shape)
-            gathered *= spread(weight)
-            result += gathered
-    return result
+    col, col_frac = _taps(p, padded_w)
+    row, row_frac = _taps(q, padded_h)
+    corner = row * padded_w + col
+    one = np.float32(1.0)
+    neighbours = (
+        (0, (one - row_frac) * (one - col_frac)),
+        (1, (one - row_frac) * col_frac),
+        (padded_w, row_frac * (one - col_frac)),
+        (padded_w + 1, row_frac * col_frac),
+    )
+    for step, weight in neighbours:
+        gathered = np.take(flat, (corner + step).ravel(), axis=0).reshape(out.shape)
+        gathered *= spread(weight)
+        out += gathered
 
 
-def _taps(
-    position: NDArray[np.float64], size: int
-) -> tuple[tuple[NDArray[np.intp], NDArray[np.float32]], ...]:
-    """The two neighbours ``(index, weight)`` along one axis, clamped, zero weight outside."""
-    position = np.clip(position, -2.0, size + 1.0)
-    first = np.floor(position)
-    frac = (position - first).astype(np.float32)
-    i0 = first.astype(np.intp)
-    i1 = i0 + 1
-    w0 = (np.float32(1.0) - frac) * ((i0 >= 0) & (i0 < size))
-    w1 = frac * ((i1 >= 0) & (i1 < size))
-    last = size - 1
-    return (np.clip(i0, 0, last), w0), (np.clip(i1, 0, last), w1)
+def _taps(position: NDArray[np.float64], size: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+    """Left/top neighbour index and the weight of the right/bottom one along one axis.
+
+    Positions are clipped into the padded range first; far outside, both neighbours are
+    border pixels (or the far one has weight 0), so the sample is transparent.
+    """
+    position = _snap(np.clip(position, 0.0, size - 1.0))
+    first = np.minimum(np.floor(position), size - 2.0)
+    return first.astype(np.intp), (position - first).astype(np.float32)
+
+
+def _snap(position: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Round positions within 1e-6 of a pixel centre onto it.
+
+    Composed maps carry rounding noise (a quarter turn about a centre lands 1e-13 off);
+    snapping makes such samples exact copies, and keeps weights like 1e-13 from
+    multiplying into float32 underflow.
+    """
+    nearest = np.rint(position)
+    return np.where(np.abs(position - nearest) < 1e-6, nearest, position)

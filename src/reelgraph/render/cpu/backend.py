@@ -1,0 +1,119 @@
+"""The CPU reference backend: every render operation in plain, deterministic numpy.
+
+Images are read-only ``(H, W, 4)`` C-contiguous ``float32`` ndarrays (premultiplied
+scene-linear RGBA). The GPU backend is tested against this one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from reelgraph.render.affine import Affine
+from reelgraph.render.cpu import blend as _blend
+from reelgraph.render.cpu import effects as _effects
+from reelgraph.render.cpu import transform as _transform
+from reelgraph.render.cpu import transitions as _transitions
+from reelgraph.render.cpu.pixels import Pixels, check_image, freeze
+from reelgraph.render.modes import BlendMode, WipeDirection
+
+__all__ = ["CpuBackend"]
+
+
+class CpuBackend:
+    """Numpy implementation of :class:`reelgraph.render.backend.Backend`.
+
+    The docstrings of the protocol are the contract; this class adds nothing to it.
+    """
+
+    name = "cpu"
+
+    def from_array(self, rgba: NDArray[Any]) -> Pixels:
+        """Make an image from ``(H, W, 4)`` float premultiplied pixels (copied unless frozen)."""
+        if not isinstance(rgba, np.ndarray) or rgba.ndim != 3 or rgba.shape[2] != 4:
+            shape = getattr(rgba, "shape", None)
+            raise ValueError(f"expected an (H, W, 4) array, got shape {shape}")
+        if rgba.shape[0] < 1 or rgba.shape[1] < 1:
+            raise ValueError(f"an image needs at least one pixel, got shape {rgba.shape}")
+        if not np.issubdtype(rgba.dtype, np.floating):
+            raise ValueError(f"expected float pixels (to_working reads integers), got {rgba.dtype}")
+        if rgba.dtype == np.float32 and rgba.flags.c_contiguous and not rgba.flags.writeable:
+            return rgba
+        return freeze(np.array(rgba, dtype=np.float32, order="C", copy=True))
+
+    def to_array(self, image: Pixels) -> NDArray[np.float32]:
+        """The image's pixels: the read-only array itself."""
+        return check_image(image)
+
+    def size(self, image: Pixels) -> tuple[int, int]:
+        """``(width, height)``."""
+        height, width = check_image(image).shape[:2]
+        return width, height
+
+    def solid(self, width: int, height: int, rgba: tuple[float, float, float, float]) -> Pixels:
+        """An image filled with one premultiplied linear colour."""
+        _check_size(width, height)
+        if len(rgba) != 4 or not all(math.isfinite(float(c)) for c in rgba):
+            raise ValueError(f"expected four finite floats, got {rgba!r}")
+        out = np.empty((height, width, 4), dtype=np.float32)
+        out[...] = np.asarray(rgba, dtype=np.float32)
+        return freeze(out)
+
+    def transform(
+        self,
+        image: Pixels,
+        affine: Affine,
+        width: int,
+        height: int,
+        *,
+        crop: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0),
+    ) -> Pixels:
+        """Bilinear affine resample onto a transparent canvas (see the protocol)."""
+        _check_size(width, height)
+        return freeze(_transform.warp(check_image(image), affine, width, height, crop))
+
+    def blend(self, base: Pixels, layer: Pixels, mode: BlendMode, opacity: float) -> Pixels:
+        """Composite ``layer`` over ``base`` (see the protocol for the formulas)."""
+        mode = BlendMode(mode)
+        return freeze(_blend.blend(check_image(base), check_image(layer), mode, opacity))
+
+    def dissolve(self, a: Pixels, b: Pixels, t: float) -> Pixels:
+        """Cross-fade from ``a`` to ``b``."""
+        return freeze(_transitions.dissolve(check_image(a), check_image(b), t))
+
+    def wipe(
+        self,
+        a: Pixels,
+        b: Pixels,
+        t: float,
+        direction: WipeDirection,
+        softness: float = 0.0,
+    ) -> Pixels:
+        """Reveal ``b`` over ``a`` in ``direction``."""
+        direction = WipeDirection(direction)
+        image_a, image_b = check_image(a), check_image(b)
+        return freeze(_transitions.wipe(image_a, image_b, t, direction, softness))
+
+    def opacity(self, image: Pixels, factor: float) -> Pixels:
+        """Scale all channels by ``factor`` clamped to [0, 1]."""
+        pixels = check_image(image)
+        factor = float(factor)
+        if not math.isfinite(factor):
+            raise ValueError(f"opacity must be finite, got {factor!r}")
+        factor = min(max(factor, 0.0), 1.0)
+        if factor == 1.0:
+            return pixels
+        return freeze(pixels * np.float32(factor))
+
+    def apply_effect(self, image: Pixels, kind: str, params: Mapping[str, float]) -> Pixels:
+        """Run one effect kernel after validating its parameters."""
+        return freeze(_effects.apply_effect(check_image(image), kind, params))
+
+
+def _check_size(width: int, height: int) -> None:
+    if isinstance(width, bool) or isinstance(height, bool) or width < 1 or height < 1:
+        raise ValueError(f"size must be at least 1x1, got {width}x{height}")
