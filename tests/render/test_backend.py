@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 import reelgraph.render as render
 from reelgraph.render import Backend, BlendMode, CpuBackend, WipeDirection
@@ -55,7 +57,9 @@ def test_opacity_scales_all_channels(cpu: CpuBackend) -> None:
         np.zeros((2, 2, 4), np.uint8),
     ],
 )
-def test_from_array_rejects_what_is_not_working_pixels(cpu: CpuBackend, bad: np.ndarray) -> None:
+def test_from_array_rejects_what_is_not_working_pixels(
+    cpu: CpuBackend, bad: NDArray[Any]
+) -> None:
     with pytest.raises(ValueError):
         cpu.from_array(bad)
 

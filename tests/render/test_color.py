@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from reelgraph.render import from_working, linear_to_srgb, parse_color, srgb_to_linear, to_working
 
 
-def _all_uint8_colour_alpha_pairs() -> np.ndarray:
+def _all_uint8_colour_alpha_pairs() -> NDArray[Any]:
     """(256, 256, 4) uint8: every grey code (columns) under every alpha code (rows)."""
     codes = np.arange(256, dtype=np.uint8)
     grey, alpha = np.meshgrid(codes, codes)
@@ -115,7 +117,7 @@ def test_without_alpha_the_image_is_flattened_over_black() -> None:
         (np.zeros((2, 2, 4), dtype=np.float32), "uint8 or uint16"),
     ],
 )
-def test_to_working_rejects_other_layouts(pixels: np.ndarray, message: str) -> None:
+def test_to_working_rejects_other_layouts(pixels: NDArray[Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         to_working(pixels)
 

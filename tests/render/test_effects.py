@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from reelgraph.render import EFFECT_KINDS, EFFECTS, CpuBackend, effect_params
 from reelgraph.render.cpu.effects import CPU_EFFECTS, gaussian_kernel
@@ -16,13 +19,15 @@ def _apply(
     kind: str,
     params: dict[str, float],
     rgba: tuple[float, float, float, float] = PIXEL,
-) -> np.ndarray:
+) -> NDArray[Any]:
     image = cpu.solid(4, 3, rgba)
     return cpu.to_array(cpu.apply_effect(image, kind, params))[0, 0]
 
 
 @pytest.mark.parametrize("kind", [k for k in EFFECT_KINDS if k != "invert"])
-def test_every_effect_but_invert_is_the_identity_at_its_defaults(cpu: CpuBackend, kind: str) -> None:
+def test_every_effect_but_invert_is_the_identity_at_its_defaults(
+    cpu: CpuBackend, kind: str
+) -> None:
     np.testing.assert_allclose(_apply(cpu, kind, {}), PIXEL, rtol=1e-6)
 
 

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from reelgraph.render import Affine, CpuBackend, clip_transform
 
 W, H = 64, 48
 
 
-def _random_image(rng: np.random.Generator, width: int = W, height: int = H) -> np.ndarray:
+def _random_image(rng: np.random.Generator, width: int = W, height: int = H) -> NDArray[Any]:
     pixels = rng.random((height, width, 4), dtype=np.float32)
     pixels[..., :3] *= pixels[..., 3:]
     return pixels
 
 
-def _checkerboard(width: int = W, height: int = H) -> np.ndarray:
+def _checkerboard(width: int = W, height: int = H) -> NDArray[Any]:
     rows, cols = np.indices((height, width))
     pixels = np.ones((height, width, 4), dtype=np.float32)
     pixels[..., :3] = ((rows + cols) % 2)[..., None]
@@ -93,6 +96,15 @@ def test_shrinking_past_two_times_keeps_thin_lines_visible(cpu: CpuBackend) -> N
     pixels[:, 1::8] = 1.0  # one-pixel lines every 8 pixels
     out = cpu.to_array(cpu.transform(cpu.from_array(pixels), Affine.scale(0.125), 8, 6))
     np.testing.assert_allclose(out[..., 3], 0.125, atol=1e-6)
+
+
+def test_the_box_prefilter_keeps_the_footprint_exact(cpu: CpuBackend) -> None:
+    image = cpu.from_array(np.ones((H, W, 4), dtype=np.float32))
+    out = cpu.to_array(cpu.transform(image, Affine.scale(0.2), W, H))
+    # 64 x 48 pixels shrink to 12.8 x 9.6: the last column is 4/5 covered, the last row 3/5.
+    np.testing.assert_allclose(out[0, :14, 3], [1.0] * 12 + [0.8, 0.0], atol=1e-6)
+    np.testing.assert_allclose(out[:11, 0, 3], [1.0] * 9 + [0.6, 0.0], atol=1e-6)
+    assert out[9, 12, 3] == pytest.approx(0.48, abs=1e-6)
 
 
 def test_pixels_outside_the_source_are_transparent(cpu: CpuBackend) -> None:

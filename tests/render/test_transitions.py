@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from reelgraph.render import CpuBackend, WipeDirection
 
 W, H = 64, 48
+Image = NDArray[np.float32]
+Pair = tuple[Image, Image]
 LINEAR = [
     WipeDirection.LEFT_TO_RIGHT,
     WipeDirection.RIGHT_TO_LEFT,
@@ -17,12 +20,12 @@ LINEAR = [
 
 
 @pytest.fixture
-def black_and_white(cpu: CpuBackend) -> tuple[object, object]:
+def black_and_white(cpu: CpuBackend) -> Pair:
     """``a`` transparent black, ``b`` opaque white: alpha of the result is the mask."""
     return cpu.solid(W, H, (0.0, 0.0, 0.0, 0.0)), cpu.solid(W, H, (1.0, 1.0, 1.0, 1.0))
 
 
-def _random(cpu: CpuBackend, rng: np.random.Generator) -> object:
+def _random(cpu: CpuBackend, rng: np.random.Generator) -> Image:
     return cpu.from_array(rng.random((H, W, 4), dtype=np.float32))
 
 
@@ -54,7 +57,7 @@ def test_wipe_ends_are_exactly_the_inputs(
 @pytest.mark.parametrize("direction", LINEAR)
 @pytest.mark.parametrize("softness", [0.0, 0.25])
 def test_linear_wipes_cover_half_the_frame_half_way(
-    cpu: CpuBackend, black_and_white: tuple[object, object], direction: WipeDirection,
+    cpu: CpuBackend, black_and_white: Pair, direction: WipeDirection,
     softness: float,
 ) -> None:
     mask = cpu.to_array(cpu.wipe(*black_and_white, 0.5, direction, softness))[..., 3]
@@ -71,7 +74,7 @@ def test_linear_wipes_cover_half_the_frame_half_way(
     ],
 )
 def test_a_hard_wipe_reveals_the_side_it_starts_from(
-    cpu: CpuBackend, black_and_white: tuple[object, object], direction: WipeDirection,
+    cpu: CpuBackend, black_and_white: Pair, direction: WipeDirection,
     revealed: tuple[slice, slice],
 ) -> None:
     mask = cpu.to_array(cpu.wipe(*black_and_white, 0.5, direction))[..., 3]
@@ -81,14 +84,14 @@ def test_a_hard_wipe_reveals_the_side_it_starts_from(
 
 
 def test_a_hard_edge_between_pixels_is_anti_aliased(
-    cpu: CpuBackend, black_and_white: tuple[object, object]
+    cpu: CpuBackend, black_and_white: Pair
 ) -> None:
     mask = cpu.to_array(cpu.wipe(*black_and_white, 10.25 / W, WipeDirection.LEFT_TO_RIGHT))
     np.testing.assert_allclose(mask[0, 8:13, 3], [1.0, 1.0, 0.25, 0.0, 0.0])
 
 
 def test_softness_spreads_the_edge_over_a_smooth_monotone_ramp(
-    cpu: CpuBackend, black_and_white: tuple[object, object]
+    cpu: CpuBackend, black_and_white: Pair
 ) -> None:
     mask = cpu.to_array(cpu.wipe(*black_and_white, 0.5, WipeDirection.LEFT_TO_RIGHT, 0.25))
     row = mask[0, :, 3]
@@ -101,7 +104,7 @@ def test_softness_spreads_the_edge_over_a_smooth_monotone_ramp(
 
 
 def test_radial_wipe_grows_from_the_centre(
-    cpu: CpuBackend, black_and_white: tuple[object, object]
+    cpu: CpuBackend, black_and_white: Pair
 ) -> None:
     mask = cpu.to_array(cpu.wipe(*black_and_white, 0.3, WipeDirection.RADIAL))[..., 3]
     assert mask[H // 2, W // 2] == 1.0
@@ -109,7 +112,7 @@ def test_radial_wipe_grows_from_the_centre(
 
 
 def test_clock_wipe_sweeps_clockwise_from_twelve(
-    cpu: CpuBackend, black_and_white: tuple[object, object]
+    cpu: CpuBackend, black_and_white: Pair
 ) -> None:
     mask = cpu.to_array(cpu.wipe(*black_and_white, 0.25, WipeDirection.CLOCK))[..., 3]
     assert mask[8, W - 16] == 1.0  # upper right quadrant: swept
@@ -118,7 +121,7 @@ def test_clock_wipe_sweeps_clockwise_from_twelve(
 
 
 def test_negative_softness_is_rejected(
-    cpu: CpuBackend, black_and_white: tuple[object, object]
+    cpu: CpuBackend, black_and_white: Pair
 ) -> None:
     with pytest.raises(ValueError, match="softness"):
         cpu.wipe(*black_and_white, 0.5, WipeDirection.LEFT_TO_RIGHT, -0.1)

@@ -17,10 +17,11 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-from reelgraph.render.affine import Affine
+from reelgraph.render.affine import Affine, clip_transform
 from reelgraph.render.modes import BlendMode, WipeDirection
 
-__all__ = ["Backend", "ImageT"]
+# The value types a caller needs next to the protocol are re-exported from here.
+__all__ = ["Affine", "Backend", "BlendMode", "ImageT", "WipeDirection", "clip_transform"]
 
 ImageT = TypeVar("ImageT")
 """A backend's image handle type (the CPU backend's is a read-only ndarray)."""

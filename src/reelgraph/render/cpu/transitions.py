@@ -19,7 +19,7 @@ __all__ = ["dissolve", "wipe", "wipe_mask"]
 
 
 def dissolve(a: Pixels, b: Pixels, t: float) -> Pixels:
-    """``a*(1 - t) + b*t`` with ``t`` clamped to [0, 1]; the ends return copies of a or b.
+    """``a*(1 - t) + b*t`` with ``t`` clamped to [0, 1]; the ends return ``a`` or ``b`` itself.
 
     Raises:
         ValueError: the images differ in size, or ``t`` is not finite.
@@ -27,9 +27,9 @@ def dissolve(a: Pixels, b: Pixels, t: float) -> Pixels:
     check_same_size(a, b)
     t = _unit(t, "t")
     if t == 0.0:
-        return a.copy()
+        return a
     if t == 1.0:
-        return b.copy()
+        return b
     out = np.empty_like(a)
     for rows in bands(*a.shape[:2]):
         band = out[rows]
@@ -50,9 +50,9 @@ def wipe(a: Pixels, b: Pixels, t: float, direction: WipeDirection, softness: flo
     if not (math.isfinite(softness) and softness >= 0.0):
         raise ValueError(f"softness must be finite and >= 0, got {softness!r}")
     if t == 0.0:
-        return a.copy()
+        return a
     if t == 1.0:
-        return b.copy()
+        return b
     height, width = a.shape[:2]
     mask = wipe_mask(width, height, t, direction, softness)
     # Lay the mask out so numpy's inner loops run along rows, not over 4 channels.
