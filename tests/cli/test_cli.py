@@ -12,7 +12,7 @@ import pytest
 
 from reelgraph.cli.main import main
 from reelgraph.testing import clip, color, media, project, track
-from reelgraph.testing.media import write_numbered_clip
+from reelgraph.testing.generated_media import write_numbered_clip
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_info_json_is_machine_readable(project_file, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["duration_frames"] == 45
     assert data["media"][0]["ok"] is True
-    assert data["media"][0]["detail"].startswith("video 64x48 h264")
+    assert data["media"][0]["detail"].startswith("video, 64x48 h264")
 
 
 def test_info_reports_missing_media_without_failing_to_open(tmp_path, capsys):

@@ -8,7 +8,7 @@ import pytest
 
 from reelgraph.export.job import render_to_memory
 from reelgraph.project.load import load_project_data
-from reelgraph.testing.media import write_numbered_clip, write_solid_png
+from reelgraph.testing.generated_media import write_numbered_clip, write_solid_png
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +18,7 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_numbered_clip(folder / "numbered25.mp4", 50, rate=Fraction(25))
     write_solid_png(folder / "half-red.png", (255, 0, 0, 128))
     (folder / "seq").mkdir()
-    from reelgraph.testing.media import numbered_frame
+    from reelgraph.testing.generated_media import numbered_frame
     from reelgraph.media import write_png
 
     for index in range(10):

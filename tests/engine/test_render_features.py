@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reelgraph.testing import clip, color, effect, keys, media, nested, project, sequence, track, transform, transition
-from reelgraph.testing.media import read_frame_number
+from reelgraph.testing.generated_media import read_frame_number
 
 
 def decode(v: float) -> float:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from reelgraph.testing import clip, color, keys, media, project, track, transform, transition
-from reelgraph.testing.media import write_numbered_clip
+from reelgraph.testing.generated_media import write_numbered_clip
 
 SAMPLE_RATE = 48000
 

@@ -133,14 +133,16 @@ def test_prores_in_mp4_is_refused_before_anything_is_written(tmp_path):
 
 
 def decoded_audio(path: Path) -> np.ndarray:
+    """The first channel of the file's audio as floats in [-1, 1]."""
     chunks = []
     with av.open(str(path)) as container:
         for frame in container.decode(audio=0):
-            chunks.append(frame.to_ndarray().reshape(-1, frame.samples)[:1].astype(np.float64))
-    samples = np.concatenate(chunks, axis=1)[0]
-    if np.abs(samples).max() > 2:
-        samples = samples / 32768.0
-    return samples
+            data = frame.to_ndarray()
+            if frame.format.is_packed:
+                data = data.reshape(-1, len(frame.layout.channels)).T
+            scale = float(np.iinfo(data.dtype).max) if data.dtype.kind == "i" else 1.0
+            chunks.append(data[0].astype(np.float64) / scale)
+    return np.concatenate(chunks)
 
 
 def test_a_click_lands_on_the_exact_sample_of_its_frame(project_file, tmp_path):
