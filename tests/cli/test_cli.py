@@ -81,6 +81,14 @@ def test_render_accepts_size_and_codec_overrides(project_file, tmp_path):
         assert (stream.width, stream.height, stream.codec_context.name) == (32, 24, "ffv1")
 
 
+def test_frame_writes_sixteen_bit_pngs_on_request(project_file, tmp_path):
+    out = tmp_path / "f16.png"
+    assert main(["frame", str(project_file), "--at", "35", "-o", str(out), "--bit-depth", "16"]) == 0
+    with av.open(str(out)) as container:
+        frame = next(container.decode(video=0))
+        assert frame.format.name.startswith("rgb48")
+
+
 def test_presets_and_schema_print(capsys):
     assert main(["presets", "--json"]) == 0
     assert "prores" in json.loads(capsys.readouterr().out)["presets"]
@@ -98,10 +106,21 @@ def test_presets_and_schema_print(capsys):
         (["render", "{p}", "-o", "{t}/x.mp4", "--preset", "prores"], "media.unsupported_codec", 5),
         (["render", "{p}", "-o", "/nonexistent-dir/x.mp4"], "output.write_failed", 6),
         (["render", "{p}"], "cli.usage", 2),
+        (["render", "{m}", "-o", "{t}/x.mp4"], "media.not_found", 5),
+        (["render", "{l}", "-o", "{t}/x.mp4"], "timeline.out_of_range", 4),
+        (["render", "{g}", "-o", "{t}/x.mp4"], "media.decode", 5),
     ],
 )
 def test_bad_input_gives_a_coded_error_and_exit_status_never_a_traceback(project_file, tmp_path, args, code, status):
-    args = [a.format(p=project_file, t=tmp_path) for a in args]
+    missing = tmp_path / "missing.json"
+    missing.write_text(json.dumps(project([track("V1", "video", [clip("v", 0, 5, media("gone.mp4"))])])))
+    too_long = tmp_path / "long.json"
+    too_long.write_text(json.dumps(project([track("V1", "video", [
+        clip("v", 0, 90, media(str(project_file.parent / "clip.mp4")))])])))
+    garbage = tmp_path / "garbage.json"
+    (tmp_path / "junk.mp4").write_bytes(b"\x00\x01 not a video" * 100)
+    garbage.write_text(json.dumps(project([track("V1", "video", [clip("v", 0, 5, media("junk.mp4"))])])))
+    args = [a.format(p=project_file, t=tmp_path, m=missing, l=too_long, g=garbage) for a in args]
     as_json = run_cli(*args, "--json")
     assert as_json.returncode == status, as_json.stderr
     assert json.loads(as_json.stdout)["error"]["code"] == code
