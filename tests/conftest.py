@@ -11,8 +11,11 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden/*.png from the current renders")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/*.png from the current renders",
+    )
 
 
 class GoldenFrames:
@@ -36,9 +39,13 @@ class GoldenFrames:
         diff = np.abs(expected.astype(np.int32) - pixels.astype(np.int32))
         if diff.max() > tolerance:
             write_png(self.scratch / f"{name}-actual.png", pixels)
-            write_png(self.scratch / f"{name}-diff.png", np.clip(diff * 16, 0, 255).astype(np.uint8))
-            pytest.fail(f"{name}: max difference {diff.max()} > {tolerance} "
-                        f"(actual and diff images in {self.scratch})")
+            write_png(
+                self.scratch / f"{name}-diff.png", np.clip(diff * 16, 0, 255).astype(np.uint8)
+            )
+            pytest.fail(
+                f"{name}: max difference {diff.max()} > {tolerance} "
+                f"(actual and diff images in {self.scratch})"
+            )
 
 
 @pytest.fixture

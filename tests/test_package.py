@@ -27,7 +27,9 @@ def test_the_core_imports_neither_pyav_nor_wgpu():
         "reelgraph.time, reelgraph.project.load;"
         "print(sorted(m for m in ('av', 'wgpu') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 
@@ -37,7 +39,10 @@ def test_only_the_media_package_imports_pyav():
         str(path.relative_to(root))
         for path in root.rglob("*.py")
         if "media" not in path.relative_to(root).parts
-        and any(line.strip().startswith(("import av", "from av")) for line in path.read_text().splitlines())
+        and any(
+            line.strip().startswith(("import av", "from av"))
+            for line in path.read_text().splitlines()
+        )
     ]
     assert offenders == []
 
@@ -70,8 +75,11 @@ def test_error_codes_are_pinned(name, code):
 
 
 def test_every_error_class_has_a_docstring_a_code_and_is_exported():
-    classes = [c for c in vars(errors).values()
-               if isinstance(c, type) and issubclass(c, errors.ReelgraphError)]
+    classes = [
+        c
+        for c in vars(errors).values()
+        if isinstance(c, type) and issubclass(c, errors.ReelgraphError)
+    ]
     codes = [c.code for c in classes]
     assert len(codes) == len(set(codes))
     for cls in classes:

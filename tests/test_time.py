@@ -58,7 +58,9 @@ def test_ranges_are_end_exclusive_and_must_not_be_empty():
 
 
 def test_audio_samples_partition_frames_without_drift_at_ntsc_rates():
-    counts = {sample_at_frame(f + 1, NTSC, 48000) - sample_at_frame(f, NTSC, 48000) for f in range(3000)}
+    counts = {
+        sample_at_frame(f + 1, NTSC, 48000) - sample_at_frame(f, NTSC, 48000) for f in range(3000)
+    }
     assert counts == {1601, 1602}
     assert sample_at_frame(30000, NTSC, 48000) == 1001 * 48000
 

@@ -21,10 +21,18 @@ WIDTH, HEIGHT, RATE, SAMPLE_RATE = 640, 360, Fraction(30), 48000
 
 def _bars(index: int) -> np.ndarray:
     colours = np.array(
-        [[192, 192, 192], [192, 192, 0], [0, 192, 192], [0, 192, 0],
-         [192, 0, 192], [192, 0, 0], [0, 0, 192]], dtype=np.uint8,
+        [
+            [192, 192, 192],
+            [192, 192, 0],
+            [0, 192, 192],
+            [0, 192, 0],
+            [192, 0, 192],
+            [192, 0, 0],
+            [0, 0, 192],
+        ],
+        dtype=np.uint8,
     )
-    columns = (np.arange(WIDTH) * len(colours) // WIDTH)
+    columns = np.arange(WIDTH) * len(colours) // WIDTH
     frame = np.repeat(colours[columns][None, :, :], HEIGHT, axis=0)
     x = (index * 6) % (WIDTH - 60)
     frame[150:210, x : x + 60] = 255
@@ -73,7 +81,7 @@ def _logo() -> np.ndarray:
     y, x = np.mgrid[0:size, 0:size].astype(np.float32)
     radius = np.hypot(x - size / 2 + 0.5, y - size / 2 + 0.5)
     alpha = np.clip(96 - radius, 0, 1) * 255
-    ring = (np.abs(radius - 70) < 12)
+    ring = np.abs(radius - 70) < 12
     rgba = np.zeros((size, size, 4), dtype=np.uint8)
     rgba[..., 0] = np.where(ring, 255, 40)
     rgba[..., 1] = np.where(ring, 200, 120)
@@ -124,9 +132,12 @@ def generate_demo_media(folder: Path) -> list[Path]:
         if want(sequence / f"f_{index + 1:04d}.png"):
             write_png(sequence / f"f_{index + 1:04d}.png", _spinner(index))
     if want(folder / "bed.wav"):
-        writer = MediaWriter(str(folder / "bed.wav"), None,
-                             AudioEncodeSettings(codec="pcm_s16le", sample_rate=SAMPLE_RATE,
-                                                 bitrate=None), container_format="wav")
+        writer = MediaWriter(
+            str(folder / "bed.wav"),
+            None,
+            AudioEncodeSettings(codec="pcm_s16le", sample_rate=SAMPLE_RATE, bitrate=None),
+            container_format="wav",
+        )
         writer.write_audio(_bed())
         writer.close()
     return written

@@ -47,19 +47,14 @@ from typing import Any
 
 __all__ = [
     "EXIT_CODES",
-    "DuplicateSystemError",
-    "MissingComponentError",
-    "MissingResourceError",
-    "ScheduleCycleError",
-    "StageOrderError",
-    "UnknownEntityError",
-    "UnknownSystemError",
-    "UnknownSystemSetError",
     "DecodeError",
+    "DuplicateSystemError",
     "EncodeError",
     "InternalError",
     "MediaError",
     "MediaNotFoundError",
+    "MissingComponentError",
+    "MissingResourceError",
     "NestingCycleError",
     "NoStreamError",
     "OutputError",
@@ -70,12 +65,17 @@ __all__ = [
     "ProjectSyntaxError",
     "ProjectValidationError",
     "ReelgraphError",
+    "ScheduleCycleError",
     "ScheduleError",
+    "StageOrderError",
     "TimeFormatError",
     "TimeRangeError",
     "TimelineError",
+    "UnknownEntityError",
     "UnknownReferenceError",
     "UnknownSchemaError",
+    "UnknownSystemError",
+    "UnknownSystemSetError",
     "UnsupportedCodecError",
     "UsageError",
     "ZeroLengthClipError",
@@ -201,7 +201,6 @@ class UnknownReferenceError(TimelineError):
 
     code = "timeline.unknown_reference"
     hint = "Check the id; 'reelgraph info' lists what exists."
-
 
 
 class NestingCycleError(TimelineError):

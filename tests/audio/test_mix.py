@@ -27,8 +27,14 @@ def ones_reader(source, start, count):
 
 def context_for(data, reader=ones_reader):
     document = load_project_data(data, Path("."))
-    index = TimelineIndex(document.sequences, document.tracks, document.clips,
-                          document.transitions, document.effects, document.edges)
+    index = TimelineIndex(
+        document.sequences,
+        document.tracks,
+        document.clips,
+        document.transitions,
+        document.effects,
+        document.edges,
+    )
     return AudioContext(index, document.format, reader)
 
 
@@ -59,7 +65,9 @@ def test_gain_in_decibels_scales_amplitude():
 
 
 def test_keyframed_gain_changes_over_the_clip():
-    ctx = context_for(audio_project(clip("a", 0, 10, media("x.wav"), gain_db=keys((0, 0), (10, -20)))))
+    ctx = context_for(
+        audio_project(clip("a", 0, 10, media("x.wav"), gain_db=keys((0, 0), (10, -20))))
+    )
     out = mix_sequence(ctx, "main", 0, 10 * 1600)
     assert out[0, 0] == pytest.approx(1.0)
     assert out[0, 5 * 1600] == pytest.approx(10 ** (-10 / 20), rel=1e-3)
@@ -73,8 +81,11 @@ def test_fades_ramp_from_and_to_silence():
 
 
 def test_a_transition_crossfades_with_equal_power():
-    data = audio_project(clip("a", 0, 10, media("x.wav")), clip("b", 6, 10, media("y.wav")),
-                         transitions=[transition("a", "b")])
+    data = audio_project(
+        clip("a", 0, 10, media("x.wav")),
+        clip("b", 6, 10, media("y.wav")),
+        transitions=[transition("a", "b")],
+    )
     out = mix_sequence(context_for(data), "main", 0, 16 * 1600)[0]
     assert out[5 * 1600] == 1.0 and out[12 * 1600] == 1.0
     middle = 8 * 1600
@@ -82,8 +93,12 @@ def test_a_transition_crossfades_with_equal_power():
 
 
 def test_tracks_are_summed():
-    data = project([track("A1", "audio", [clip("a", 0, 5, media("x.wav"))]),
-                    track("A2", "audio", [clip("b", 0, 5, media("y.wav"), gain_db=-6.0206)])])
+    data = project(
+        [
+            track("A1", "audio", [clip("a", 0, 5, media("x.wav"))]),
+            track("A2", "audio", [clip("b", 0, 5, media("y.wav"), gain_db=-6.0206)]),
+        ]
+    )
     assert mix_sequence(context_for(data), "main", 0, 10)[0, 5] == pytest.approx(1.5, rel=1e-4)
 
 

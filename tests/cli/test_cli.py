@@ -19,16 +19,24 @@ from reelgraph.testing.generated_media import write_numbered_clip
 def project_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli")
     write_numbered_clip(folder / "clip.mp4", 30)
-    data = project([track("V1", "video", [clip("v", 0, 30, media("clip.mp4")),
-                                          clip("red", 30, 15, color("#ff0000"))])])
+    data = project(
+        [
+            track(
+                "V1",
+                "video",
+                [clip("v", 0, 30, media("clip.mp4")), clip("red", 30, 15, color("#ff0000"))],
+            )
+        ]
+    )
     path = folder / "p.json"
     path.write_text(json.dumps(data))
     return path
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "reelgraph", *args], capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "reelgraph", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_info_lists_tracks_clips_duration_and_media(project_file, capsys):
@@ -49,7 +57,9 @@ def test_info_json_is_machine_readable(project_file, capsys):
 
 def test_info_reports_missing_media_without_failing_to_open(tmp_path, capsys):
     path = tmp_path / "p.json"
-    path.write_text(json.dumps(project([track("V1", "video", [clip("v", 0, 5, media("gone.mp4"))])])))
+    path.write_text(
+        json.dumps(project([track("V1", "video", [clip("v", 0, 5, media("gone.mp4"))])]))
+    )
     assert main(["info", str(path)]) == 5
     assert "ERR gone.mp4" in capsys.readouterr().out
 
@@ -64,8 +74,19 @@ def test_frame_renders_one_png_at_a_timecode(project_file, tmp_path):
 
 def test_render_writes_a_range_and_reports_json(project_file, tmp_path, capsys):
     out = tmp_path / "r.mp4"
-    code = main(["render", str(project_file), "-o", str(out), "--range", "10-1s", "--json",
-                 "--frame-hashes", str(tmp_path / "h.json")])
+    code = main(
+        [
+            "render",
+            str(project_file),
+            "-o",
+            str(out),
+            "--range",
+            "10-1s",
+            "--json",
+            "--frame-hashes",
+            str(tmp_path / "h.json"),
+        ]
+    )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["frames"] == 20 and data["ok"] is True
@@ -74,8 +95,22 @@ def test_render_writes_a_range_and_reports_json(project_file, tmp_path, capsys):
 
 def test_render_accepts_size_and_codec_overrides(project_file, tmp_path):
     out = tmp_path / "r.mkv"
-    assert main(["render", str(project_file), "-o", str(out), "--size", "32x24",
-                 "--range", "0-5", "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "render",
+                str(project_file),
+                "-o",
+                str(out),
+                "--size",
+                "32x24",
+                "--range",
+                "0-5",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     with av.open(str(out)) as container:
         stream = container.streams.video[0]
         assert (stream.width, stream.height, stream.codec_context.name) == (32, 24, "ffv1")
@@ -83,7 +118,9 @@ def test_render_accepts_size_and_codec_overrides(project_file, tmp_path):
 
 def test_frame_writes_sixteen_bit_pngs_on_request(project_file, tmp_path):
     out = tmp_path / "f16.png"
-    assert main(["frame", str(project_file), "--at", "35", "-o", str(out), "--bit-depth", "16"]) == 0
+    assert (
+        main(["frame", str(project_file), "--at", "35", "-o", str(out), "--bit-depth", "16"]) == 0
+    )
     with av.open(str(out)) as container:
         frame = next(container.decode(video=0))
         assert frame.format.name.startswith("rgb48")
@@ -111,15 +148,32 @@ def test_presets_and_schema_print(capsys):
         (["render", "{g}", "-o", "{t}/x.mp4"], "media.decode", 5),
     ],
 )
-def test_bad_input_gives_a_coded_error_and_exit_status_never_a_traceback(project_file, tmp_path, args, code, status):
+def test_bad_input_gives_a_coded_error_and_exit_status_never_a_traceback(
+    project_file, tmp_path, args, code, status
+):
     missing = tmp_path / "missing.json"
-    missing.write_text(json.dumps(project([track("V1", "video", [clip("v", 0, 5, media("gone.mp4"))])])))
+    missing.write_text(
+        json.dumps(project([track("V1", "video", [clip("v", 0, 5, media("gone.mp4"))])]))
+    )
     too_long = tmp_path / "long.json"
-    too_long.write_text(json.dumps(project([track("V1", "video", [
-        clip("v", 0, 90, media(str(project_file.parent / "clip.mp4")))])])))
+    too_long.write_text(
+        json.dumps(
+            project(
+                [
+                    track(
+                        "V1",
+                        "video",
+                        [clip("v", 0, 90, media(str(project_file.parent / "clip.mp4")))],
+                    )
+                ]
+            )
+        )
+    )
     garbage = tmp_path / "garbage.json"
     (tmp_path / "junk.mp4").write_bytes(b"\x00\x01 not a video" * 100)
-    garbage.write_text(json.dumps(project([track("V1", "video", [clip("v", 0, 5, media("junk.mp4"))])])))
+    garbage.write_text(
+        json.dumps(project([track("V1", "video", [clip("v", 0, 5, media("junk.mp4"))])]))
+    )
     args = [a.format(p=project_file, t=tmp_path, m=missing, l=too_long, g=garbage) for a in args]
     as_json = run_cli(*args, "--json")
     assert as_json.returncode == status, as_json.stderr
@@ -140,7 +194,9 @@ def test_a_malformed_project_names_the_field(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_an_internal_bug_is_reported_as_a_bug_with_the_trace_in_a_log(tmp_path, monkeypatch, capsys):
+def test_an_internal_bug_is_reported_as_a_bug_with_the_trace_in_a_log(
+    tmp_path, monkeypatch, capsys
+):
     from reelgraph.cli import commands
 
     def broken(args):

@@ -22,8 +22,7 @@ def dags(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, str]], list[Stage]
     pairs = [(i, j) for i in range(size) for j in range(i + 1, size)]
     chosen = draw(st.lists(st.sampled_from(pairs), max_size=30)) if pairs else []
     # Stages never decrease along the hidden order, so every edge agrees with stage order.
-    stage_steps = sorted(draw(st.lists(st.sampled_from(list(Stage)), min_size=size,
-                                       max_size=size)))
+    stage_steps = sorted(draw(st.lists(st.sampled_from(list(Stage)), min_size=size, max_size=size)))
     registration = draw(st.permutations(hidden))
     stages = [stage_steps[hidden.index(name)] for name in registration]
     return registration, [(hidden[i], hidden[j]) for i, j in chosen], stages
@@ -37,13 +36,13 @@ def _schedule(
 ) -> Schedule:
     after: dict[str, list[str]] = {name: [] for name in registration}
     before: dict[str, list[str]] = {name: [] for name in registration}
-    for (first, then), as_before in zip(edges, use_before):
+    for (first, then), as_before in zip(edges, use_before, strict=False):
         if as_before:
             before[first].append(then)
         else:
             after[then].append(first)
     schedule = Schedule()
-    for name, stage in zip(registration, stages):
+    for name, stage in zip(registration, stages, strict=False):
         schedule.add_system(_noop, stage, name=name, after=after[name], before=before[name])
     return schedule
 
@@ -82,8 +81,9 @@ def test_a_back_edge_makes_a_cycle_whose_report_is_a_real_loop(
         return
     first, then = edges[0]
     edges = [*edges, (then, first)]
-    schedule = _schedule(registration, edges, [Stage.OUTPUT] * len(registration),
-                         [False] * len(edges))
+    schedule = _schedule(
+        registration, edges, [Stage.OUTPUT] * len(registration), [False] * len(edges)
+    )
     try:
         schedule.build()
     except ScheduleCycleError as error:

@@ -53,9 +53,7 @@ def test_stages_run_in_fixed_order_whatever_the_registration_order() -> None:
     schedule = Schedule()
     for stage in reversed(Stage):
         schedule.add_system(tag(stage.name.lower()), stage)
-    assert tick(schedule) == [
-        "ingest", "decode", "graph_eval", "composite", "output", "persist"
-    ]
+    assert tick(schedule) == ["ingest", "decode", "graph_eval", "composite", "output", "persist"]
 
 
 def test_after_and_before_order_systems_inside_a_stage() -> None:
@@ -247,8 +245,9 @@ def test_conditions_are_evaluated_left_to_right_and_stop_at_the_first_false() ->
 
     schedule = Schedule()
     schedule.add_system(
-        tag("x"), Stage.INGEST, run_if=[answer("yes", True), answer("no", False),
-                                        answer("unasked", True)]
+        tag("x"),
+        Stage.INGEST,
+        run_if=[answer("yes", True), answer("no", False), answer("unasked", True)],
     )
     assert tick(schedule) == []
     assert asked == ["yes", "no"]

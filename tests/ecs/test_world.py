@@ -258,8 +258,9 @@ def test_query_survives_a_flush_during_iteration() -> None:
 
 @given(
     st.lists(
-        st.tuples(st.sampled_from(["add_p", "add_v", "rm_p", "rm_v", "despawn"]),
-                  st.integers(0, 9)),
+        st.tuples(
+            st.sampled_from(["add_p", "add_v", "rm_p", "rm_v", "despawn"]), st.integers(0, 9)
+        ),
         max_size=60,
     )
 )

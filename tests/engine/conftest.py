@@ -18,8 +18,8 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_numbered_clip(folder / "numbered25.mp4", 50, rate=Fraction(25))
     write_solid_png(folder / "half-red.png", (255, 0, 0, 128))
     (folder / "seq").mkdir()
-    from reelgraph.testing.generated_media import numbered_frame
     from reelgraph.media import write_png
+    from reelgraph.testing.generated_media import numbered_frame
 
     for index in range(10):
         write_png(folder / "seq" / f"img_{index + 1:03d}.png", numbered_frame(index * 3))

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from reelgraph.testing import clip, color, effect, keys, media, nested, project, sequence, track, transform, transition
+from reelgraph.testing import (
+    clip,
+    color,
+    effect,
+    keys,
+    media,
+    nested,
+    project,
+    sequence,
+    track,
+    transform,
+    transition,
+)
 from reelgraph.testing.generated_media import read_frame_number
 
 
@@ -39,14 +51,22 @@ def test_a_gap_shows_the_background(render):
 
 
 def test_upper_tracks_cover_lower_tracks(render):
-    data = project([track("V1", "video", [solid("low", 0, 5, "#ff0000")]),
-                    track("V2", "video", [solid("high", 0, 5, "#0000ff")])])
+    data = project(
+        [
+            track("V1", "video", [solid("low", 0, 5, "#ff0000")]),
+            track("V2", "video", [solid("high", 0, 5, "#0000ff")]),
+        ]
+    )
     assert (render.frame(data, 0) == [0, 0, 255]).all()
 
 
 def test_a_disabled_track_is_not_drawn(render):
-    data = project([track("V1", "video", [solid("low", 0, 5, "#ff0000")]),
-                    track("V2", "video", [solid("high", 0, 5, "#0000ff")], enabled=False)])
+    data = project(
+        [
+            track("V1", "video", [solid("low", 0, 5, "#ff0000")]),
+            track("V2", "video", [solid("high", 0, 5, "#0000ff")], enabled=False),
+        ]
+    )
     assert (render.frame(data, 0) == [255, 0, 0]).all()
 
 
@@ -67,10 +87,14 @@ def test_opacity_mixes_in_linear_light(render):
 )
 def test_blend_modes_follow_their_formulas_in_linear_light(render, mode, formula):
     base, layer = [0.2, 0.7, 0.9], [0.6, 0.3, 0.5]
-    data = project([track("V1", "video", [solid("b", 0, 5, base)]),
-                    track("V2", "video", [solid("s", 0, 5, layer, blend=mode)])])
+    data = project(
+        [
+            track("V1", "video", [solid("b", 0, 5, base)]),
+            track("V2", "video", [solid("s", 0, 5, layer, blend=mode)]),
+        ]
+    )
     pixel = render.frame(data, 0)[10, 10]
-    expected = [encode(formula(decode(b), decode(s))) for b, s in zip(base, layer)]
+    expected = [encode(formula(decode(b), decode(s))) for b, s in zip(base, layer, strict=True)]
     assert list(pixel) == pytest.approx(expected, abs=1)
 
 
@@ -83,8 +107,7 @@ def test_scale_shrinks_a_picture_about_the_canvas_centre(render):
 
 
 def test_position_places_the_anchor(render):
-    data = one_track(solid("a", 0, 5, "#ff0000",
-                           transform=transform(scale=0.25, position=[8, 6])))
+    data = one_track(solid("a", 0, 5, "#ff0000", transform=transform(scale=0.25, position=[8, 6])))
     pixels = render.frame(data, 0)
     assert (pixels[6, 8] == [255, 0, 0]).all()
     assert (pixels[24, 32] == 0).all()
@@ -98,8 +121,9 @@ def test_crop_removes_source_pixels(render):
 
 
 def test_rotation_turns_the_picture_about_its_anchor(render):
-    data = one_track(solid("a", 0, 5, "#ff0000",
-                           transform=transform(scale=[0.5, 0.125], rotation=90)))
+    data = one_track(
+        solid("a", 0, 5, "#ff0000", transform=transform(scale=[0.5, 0.125], rotation=90))
+    )
     pixels = render.frame(data, 0)
     assert (pixels[24 + 12, 32] == [255, 0, 0]).all()
     assert (pixels[24, 32 + 12] == 0).all()
@@ -114,8 +138,11 @@ def test_keyframed_position_moves_the_picture_over_time(render):
 
 
 def test_a_dissolve_mixes_the_two_clips_in_linear_light(render):
-    data = one_track(solid("a", 0, 10, "#ff0000"), solid("b", 5, 10, "#0000ff"),
-                     transitions=[transition("a", "b")])
+    data = one_track(
+        solid("a", 0, 10, "#ff0000"),
+        solid("b", 5, 10, "#0000ff"),
+        transitions=[transition("a", "b")],
+    )
     assert (render.frame(data, 4) == [255, 0, 0]).all()
     middle = render.frame(data, 7)
     progress = (7 - 5 + 0.5) / 5
@@ -124,8 +151,11 @@ def test_a_dissolve_mixes_the_two_clips_in_linear_light(render):
 
 
 def test_a_wipe_reveals_the_incoming_clip_from_its_edge(render):
-    data = one_track(solid("a", 0, 10, "#ff0000"), solid("b", 6, 10, "#0000ff"),
-                     transitions=[transition("a", "b", "wipe", direction="left_to_right")])
+    data = one_track(
+        solid("a", 0, 10, "#ff0000"),
+        solid("b", 6, 10, "#0000ff"),
+        transitions=[transition("a", "b", "wipe", direction="left_to_right")],
+    )
     pixels = render.frame(data, 8)
     assert (pixels[:, :20] == [0, 0, 255]).all()
     assert (pixels[:, 44:] == [255, 0, 0]).all()
@@ -169,22 +199,40 @@ def test_a_still_image_keeps_its_straight_alpha(render):
 
 
 def test_an_image_sequence_plays_at_its_own_rate(render):
-    source = {"schema": "ImageSequenceSource.1", "pattern": "seq/img_%03d.png",
-              "start_number": 1, "rate": 10}
+    source = {
+        "schema": "ImageSequenceSource.1",
+        "pattern": "seq/img_%03d.png",
+        "start_number": 1,
+        "rate": 10,
+    }
     data = one_track(clip("s", 0, 30, source))
     numbers = [read_frame_number(f) for f in render.frames(data, 0, 9)]
     assert numbers == [(k // 3) * 3 for k in range(9)]
 
 
 def test_a_nested_sequence_is_the_same_picture_as_rendered_alone(render):
-    inner_tracks = [track("I1", "video", [solid("bg", 0, 20, "#336699")]),
-                    track("I2", "video", [solid("box", 0, 20, "#ffcc00",
-                                                transform=transform(scale=0.3,
-                                                position=keys((0, [10, 10]), (19, [50, 40]))))])]
+    inner_tracks = [
+        track("I1", "video", [solid("bg", 0, 20, "#336699")]),
+        track(
+            "I2",
+            "video",
+            [
+                solid(
+                    "box",
+                    0,
+                    20,
+                    "#ffcc00",
+                    transform=transform(scale=0.3, position=keys((0, [10, 10]), (19, [50, 40]))),
+                )
+            ],
+        ),
+    ]
     alone = project(inner_tracks)
     inner = sequence("inner", inner_tracks)
-    outer = project([track("V1", "video", [clip("n", 0, 10, nested("inner"), source_in=5)])],
-                    extra_sequences=[inner])
+    outer = project(
+        [track("V1", "video", [clip("n", 0, 10, nested("inner"), source_in=5)])],
+        extra_sequences=[inner],
+    )
     for frame in (0, 4, 9):
         assert (render.frame(outer, frame) == render.frame(alone, frame + 5)).all()
 
@@ -205,12 +253,34 @@ def test_a_rendered_scene_matches_its_golden_frame(render, golden):
     data = project(
         [
             track("V1", "video", [clip("v", 0, 30, media("numbered.mp4"), source_in=7)]),
-            track("V2", "video", [solid("pip", 0, 30, "#30c060", opacity=0.8, blend="screen",
-                                        transform=transform(scale=0.4, rotation=20,
-                                                            position=[44, 16]))]),
-            track("V3", "video", [clip("logo", 0, 30, media("half-red.png"),
-                                       transform=transform(fit="none", scale=1.5,
-                                                           position=[12, 36]))]),
+            track(
+                "V2",
+                "video",
+                [
+                    solid(
+                        "pip",
+                        0,
+                        30,
+                        "#30c060",
+                        opacity=0.8,
+                        blend="screen",
+                        transform=transform(scale=0.4, rotation=20, position=[44, 16]),
+                    )
+                ],
+            ),
+            track(
+                "V3",
+                "video",
+                [
+                    clip(
+                        "logo",
+                        0,
+                        30,
+                        media("half-red.png"),
+                        transform=transform(fit="none", scale=1.5, position=[12, 36]),
+                    )
+                ],
+            ),
         ],
         background="#101018",
     )

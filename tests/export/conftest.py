@@ -26,12 +26,29 @@ def export_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def small_project() -> dict:
     return project(
         [
-            track("V1", "video", [clip("v", 0, 40, media("numbered.mov"), source_in=5),
-                                  clip("c", 30, 20, color("#2050c0"))],
-                  [transition("v", "c")]),
-            track("V2", "video", [clip("box", 0, 50, color("#ffcc00"), opacity=0.7,
-                                       transform=transform(scale=0.25,
-                                                           position=keys((0, [8, 8]), (49, [56, 40]))))]),
+            track(
+                "V1",
+                "video",
+                [
+                    clip("v", 0, 40, media("numbered.mov"), source_in=5),
+                    clip("c", 30, 20, color("#2050c0")),
+                ],
+                [transition("v", "c")],
+            ),
+            track(
+                "V2",
+                "video",
+                [
+                    clip(
+                        "box",
+                        0,
+                        50,
+                        color("#ffcc00"),
+                        opacity=0.7,
+                        transform=transform(scale=0.25, position=keys((0, [8, 8]), (49, [56, 40]))),
+                    )
+                ],
+            ),
             track("A1", "audio", [clip("a", 10, 30, media("numbered.mov"), source_in=5)]),
         ]
     )

@@ -40,7 +40,9 @@ def export(project_file: Path, out: Path, **overrides):
         ("out.mkv", "ffv1", "ffv1", "flac"),
     ],
 )
-def test_each_preset_writes_a_playable_file_of_the_right_codecs(project_file, tmp_path, name, preset, codec, audio_codec):
+def test_each_preset_writes_a_playable_file_of_the_right_codecs(
+    project_file, tmp_path, name, preset, codec, audio_codec
+):
     out = tmp_path / name
     result = export(project_file, out, preset=preset)
     assert result.frames == 50
@@ -69,10 +71,28 @@ def test_the_bytes_do_not_depend_on_the_machines_thread_settings(project_file, t
     digests = []
     for threads in ("1", "4"):
         out = tmp_path / f"threads-{threads}.mp4"
-        env = dict(os.environ, OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads,
-                   MKL_NUM_THREADS=threads, NUMBA_NUM_THREADS=threads)
-        subprocess.run([sys.executable, "-m", "reelgraph", "render", str(project_file), "-o", str(out),
-                        "--no-progress"], check=True, env=env, capture_output=True)
+        env = dict(
+            os.environ,
+            OMP_NUM_THREADS=threads,
+            OPENBLAS_NUM_THREADS=threads,
+            MKL_NUM_THREADS=threads,
+            NUMBA_NUM_THREADS=threads,
+        )
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "reelgraph",
+                "render",
+                str(project_file),
+                "-o",
+                str(out),
+                "--no-progress",
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         digests.append(sha256(out))
     assert digests[0] == digests[1]
 
@@ -97,8 +117,9 @@ def test_a_range_exports_only_its_frames(project_file, tmp_path):
 def test_a_range_outside_the_timeline_is_refused(project_file, tmp_path):
     document = load_project(project_file)
     with pytest.raises(TimeRangeError):
-        export_project(document, tmp_path / "r.mp4", resolve_settings("r.mp4", None, {}, {}),
-                       start=40, end=90)
+        export_project(
+            document, tmp_path / "r.mp4", resolve_settings("r.mp4", None, {}, {}), start=40, end=90
+        )
     assert not (tmp_path / "r.mp4").exists()
 
 

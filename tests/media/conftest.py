@@ -80,8 +80,9 @@ def counting_clips(media_dir: Path) -> dict[str, Path]:
     frames = [_solid(grey_of(i)) for i in range(COUNT_FRAMES)]
     options = {"crf": "8", "preset": "veryfast"}
     return {
-        ext: _write_video(media_dir / f"count.{ext}", frames, fmt=fmt, options=options,
-                          gop=COUNT_GOP)
+        ext: _write_video(
+            media_dir / f"count.{ext}", frames, fmt=fmt, options=options, gop=COUNT_GOP
+        )
         for ext, fmt in (("mp4", "mp4"), ("mkv", "matroska"))
     }
 
@@ -95,8 +96,9 @@ def counting_mp4(counting_clips: dict[str, Path]) -> Path:
 def untagged_hd_clip(media_dir: Path) -> Path:
     """One untagged 1280x720 frame: the engine must assume BT.709."""
     frame = np.zeros((720, 1280, 3), dtype=np.uint8)
-    return _write_video(media_dir / "hd.mp4", [frame], rate=Fraction(25),
-                        options={"preset": "ultrafast"})
+    return _write_video(
+        media_dir / "hd.mp4", [frame], rate=Fraction(25), options={"preset": "ultrafast"}
+    )
 
 
 @pytest.fixture(scope="session")
@@ -108,8 +110,13 @@ def colour_clip(media_dir: Path) -> Callable[[str, str], Path]:
         if (matrix, color_range) not in made:
             path = media_dir / f"orange_{matrix}_{color_range}.mkv"
             made[(matrix, color_range)] = _write_video(
-                path, [_solid(ORANGE)] * 2, codec="ffv1", pix_fmt="yuv444p", fmt="matroska",
-                rate=Fraction(25), colorspace=1 if matrix == "bt709" else 6,
+                path,
+                [_solid(ORANGE)] * 2,
+                codec="ffv1",
+                pix_fmt="yuv444p",
+                fmt="matroska",
+                rate=Fraction(25),
+                colorspace=1 if matrix == "bt709" else 6,
                 color_range=2 if color_range == "full" else 1,
             )
         return made[(matrix, color_range)]
@@ -120,8 +127,14 @@ def colour_clip(media_dir: Path) -> Callable[[str, str], Path]:
 @pytest.fixture(scope="session")
 def alpha_clip(media_dir: Path) -> Path:
     """ffv1 BGRA frames: orange at half opacity."""
-    return _write_video(media_dir / "alpha.mkv", [_solid((*ORANGE, 128), 4)] * 2,
-                        codec="ffv1", pix_fmt="bgra", fmt="matroska", rate=Fraction(25))
+    return _write_video(
+        media_dir / "alpha.mkv",
+        [_solid((*ORANGE, 128), 4)] * 2,
+        codec="ffv1",
+        pix_fmt="bgra",
+        fmt="matroska",
+        rate=Fraction(25),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -129,17 +142,26 @@ def deep_clip(media_dir: Path) -> Path:
     """ffv1 yuv444p10le, BT.709 limited: a white left half and a black right half."""
     frame = _solid(0)
     frame[:, : WIDTH // 2] = 255
-    return _write_video(media_dir / "deep.mkv", [frame] * 2, codec="ffv1",
-                        pix_fmt="yuv444p10le", fmt="matroska", rate=Fraction(25),
-                        colorspace=1, color_range=1)
+    return _write_video(
+        media_dir / "deep.mkv",
+        [frame] * 2,
+        codec="ffv1",
+        pix_fmt="yuv444p10le",
+        fmt="matroska",
+        rate=Fraction(25),
+        colorspace=1,
+        color_range=1,
+    )
 
 
-def _encode_pcm(container: av.container.OutputContainer, stream: av.AudioStream,
-                samples: np.ndarray, rate: int) -> None:
+def _encode_pcm(
+    container: av.container.OutputContainer, stream: av.AudioStream, samples: np.ndarray, rate: int
+) -> None:
     """Encode mono int16 samples into a pcm_s16le stream, 1000 at a time."""
     for start in range(0, len(samples), 1000):
-        frame = av.AudioFrame.from_ndarray(samples[None, start : start + 1000], format="s16",
-                                           layout="mono")
+        frame = av.AudioFrame.from_ndarray(
+            samples[None, start : start + 1000], format="s16", layout="mono"
+        )
         frame.sample_rate, frame.pts = rate, start
         container.mux(stream.encode(frame))
     container.mux(stream.encode(None))

@@ -15,7 +15,11 @@ from reelgraph.media.encode_settings import VIDEO_ENCODERS, VIDEO_PIX_FMTS
 def test_defaults_describe_a_h264_yuv420p_export() -> None:
     settings = VideoEncodeSettings("h264", 64, 48, Fraction(25))
     assert (settings.pix_fmt, settings.crf, settings.threads, settings.encoder) == (
-        "yuv420p", 20, 2, "libx264")
+        "yuv420p",
+        20,
+        2,
+        "libx264",
+    )
     assert AudioEncodeSettings("aac").encoder == "aac"
 
 
@@ -41,10 +45,8 @@ def test_prores_refuses_yuv420p_and_names_its_formats() -> None:
 
 def test_a_prores_profile_must_match_its_chroma() -> None:
     with pytest.raises(UnsupportedCodecError):
-        VideoEncodeSettings("prores", 64, 48, Fraction(25), pix_fmt="yuv444p10le",
-                            prores_profile=2)
-    VideoEncodeSettings("prores", 64, 48, Fraction(25), pix_fmt="yuv444p10le",
-                        prores_profile=4)
+        VideoEncodeSettings("prores", 64, 48, Fraction(25), pix_fmt="yuv444p10le", prores_profile=2)
+    VideoEncodeSettings("prores", 64, 48, Fraction(25), pix_fmt="yuv444p10le", prores_profile=4)
 
 
 def test_an_unknown_audio_codec_is_unsupported() -> None:
@@ -55,12 +57,16 @@ def test_an_unknown_audio_codec_is_unsupported() -> None:
 
 @pytest.mark.parametrize(
     "changes",
-    [{"width": 63}, {"height": 0}, {"rate": Fraction(0)}, {"threads": 0}, {"crf": 60},
-     {"gop": 0}],
+    [{"width": 63}, {"height": 0}, {"rate": Fraction(0)}, {"threads": 0}, {"crf": 60}, {"gop": 0}],
 )
 def test_numbers_out_of_range_are_refused(changes: dict[str, object]) -> None:
-    values: dict[str, object] = {"codec": "h264", "width": 64, "height": 48,
-                                 "rate": Fraction(25), **changes}
+    values: dict[str, object] = {
+        "codec": "h264",
+        "width": 64,
+        "height": 48,
+        "rate": Fraction(25),
+        **changes,
+    }
     with pytest.raises(EncodeError):
         VideoEncodeSettings(**values)  # type: ignore[arg-type]
 

@@ -27,8 +27,13 @@ def test_the_public_names_are_exactly_the_documented_ones() -> None:
 
 
 def test_value_types_are_frozen_slotted_dataclasses() -> None:
-    for cls in (media.VideoStreamInfo, media.AudioStreamInfo, media.MediaInfo,
-                media.VideoEncodeSettings, media.AudioEncodeSettings):
+    for cls in (
+        media.VideoStreamInfo,
+        media.AudioStreamInfo,
+        media.MediaInfo,
+        media.VideoEncodeSettings,
+        media.AudioEncodeSettings,
+    ):
         params = cls.__dataclass_params__  # type: ignore[attr-defined]
         assert params.frozen
         assert hasattr(cls, "__slots__")

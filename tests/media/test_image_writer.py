@@ -12,8 +12,9 @@ from reelgraph.errors import EncodeError, OutputWriteError
 from reelgraph.media import read_image, write_png
 
 
-@pytest.mark.parametrize(("channels", "dtype"), [(3, np.uint8), (4, np.uint8), (3, np.uint16),
-                                                 (4, np.uint16)])
+@pytest.mark.parametrize(
+    ("channels", "dtype"), [(3, np.uint8), (4, np.uint8), (3, np.uint16), (4, np.uint16)]
+)
 def test_png_round_trips_exactly(tmp_path: Path, channels: int, dtype: type) -> None:
     top = 256 if dtype is np.uint8 else 65536
     pixels = np.random.default_rng(5).integers(0, top, (24, 32, channels)).astype(dtype)

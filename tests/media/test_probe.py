@@ -45,7 +45,10 @@ def test_an_untagged_small_clip_is_assumed_bt601_limited(counting_mp4: Path) -> 
     video = probe(counting_mp4).video
     assert video is not None
     assert (video.colorspace, video.color_range, video.colorspace_assumed) == (
-        "bt601", "limited", True)
+        "bt601",
+        "limited",
+        True,
+    )
 
 
 def test_an_untagged_hd_clip_is_assumed_bt709(untagged_hd_clip: Path) -> None:
@@ -62,7 +65,10 @@ def test_tagged_matrix_and_range_are_reported_as_declared(
             video = probe(colour_clip(matrix, color_range)).video
             assert video is not None
             assert (video.colorspace, video.color_range, video.colorspace_assumed) == (
-                matrix, color_range, False)
+                matrix,
+                color_range,
+                False,
+            )
 
 
 def test_rgb_sources_with_alpha_are_full_range_rgb(alpha_clip: Path) -> None:
@@ -89,7 +95,10 @@ def test_still_images_are_kind_image_with_one_frame(tmp_path: Path) -> None:
     assert (png.video.colorspace, png.video.color_range) == ("rgb", "full")
     # JPEG declares BT.601 full range (JFIF) - not an assumption.
     assert (jpg.video.colorspace, jpg.video.color_range, jpg.video.colorspace_assumed) == (
-        "bt601", "full", False)
+        "bt601",
+        "full",
+        False,
+    )
 
 
 def test_audio_files_are_kind_audio(click_wav: Path) -> None:

@@ -59,8 +59,9 @@ def tone_with_click() -> np.ndarray:
     return samples.astype(np.float32)
 
 
-def write_clip(path: Path, video: VideoEncodeSettings | None, audio: AudioEncodeSettings | None,
-               fmt: str) -> str:
+def write_clip(
+    path: Path, video: VideoEncodeSettings | None, audio: AudioEncodeSettings | None, fmt: str
+) -> str:
     """Write the test frames and tone (in odd chunk sizes); the file's SHA-256."""
     with MediaWriter(path, video, audio, fmt) as writer:
         if video is not None:
@@ -73,10 +74,17 @@ def write_clip(path: Path, video: VideoEncodeSettings | None, audio: AudioEncode
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize(("codec", "pix_fmt", "fmt", "ext", "decoder", "matrix", "tolerance"),
-                         VIDEO_CASES)
+@pytest.mark.parametrize(
+    ("codec", "pix_fmt", "fmt", "ext", "decoder", "matrix", "tolerance"), VIDEO_CASES
+)
 def test_video_round_trips_and_is_byte_identical(
-    tmp_path: Path, codec: str, pix_fmt: str, fmt: str, ext: str, decoder: str, matrix: str,
+    tmp_path: Path,
+    codec: str,
+    pix_fmt: str,
+    fmt: str,
+    ext: str,
+    decoder: str,
+    matrix: str,
     tolerance: float,
 ) -> None:
     settings = VideoEncodeSettings(codec, 64, 48, RATE, pix_fmt=pix_fmt, gop=4)
@@ -155,7 +163,9 @@ def test_video_with_audio_is_byte_identical_on_one_core_and_on_all(tmp_path: Pat
     hashes = [
         subprocess.run(
             [sys.executable, "-c", _WRITE_ON_CORES, str(tmp_path / f"{cores}.mp4"), cores],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         for cores in ("all", "one")
     ]
@@ -164,16 +174,21 @@ def test_video_with_audio_is_byte_identical_on_one_core_and_on_all(tmp_path: Pat
 
 
 def test_output_carries_no_encoder_version_strings(tmp_path: Path) -> None:
-    write_clip(tmp_path / "a.mkv", VideoEncodeSettings("ffv1", 64, 48, RATE),
-               AudioEncodeSettings("flac"), "matroska")
+    write_clip(
+        tmp_path / "a.mkv",
+        VideoEncodeSettings("ffv1", 64, 48, RATE),
+        AudioEncodeSettings("flac"),
+        "matroska",
+    )
     data = (tmp_path / "a.mkv").read_bytes()
     assert b"Lavf6" not in data and b"Lavc6" not in data
 
 
 def test_a_missing_folder_is_an_output_write_error(tmp_path: Path) -> None:
     with pytest.raises(OutputWriteError) as caught:
-        MediaWriter(tmp_path / "missing" / "out.mp4", VideoEncodeSettings("h264", 64, 48, RATE),
-                    None)
+        MediaWriter(
+            tmp_path / "missing" / "out.mp4", VideoEncodeSettings("h264", 64, 48, RATE), None
+        )
     assert caught.value.code == "output.write_failed"
     assert caught.value.params["path"] == str(tmp_path / "missing" / "out.mp4")
     assert isinstance(caught.value, OSError)
@@ -182,16 +197,21 @@ def test_a_missing_folder_is_an_output_write_error(tmp_path: Path) -> None:
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 def test_a_full_disk_is_an_output_write_error() -> None:
     with pytest.raises(OutputWriteError) as caught:
-        with MediaWriter("/dev/full", VideoEncodeSettings("ffv1", 64, 48, RATE), None,
-                         "matroska") as writer:
+        with MediaWriter(
+            "/dev/full", VideoEncodeSettings("ffv1", 64, 48, RATE), None, "matroska"
+        ) as writer:
             for index in range(FRAMES):
                 writer.write_video(moving_bar(index))
     assert "space" in caught.value.message
 
 
 def test_frames_of_the_wrong_size_are_refused(tmp_path: Path) -> None:
-    with MediaWriter(tmp_path / "a.mkv", VideoEncodeSettings("ffv1", 64, 48, RATE),
-                     AudioEncodeSettings("flac"), "matroska") as writer:
+    with MediaWriter(
+        tmp_path / "a.mkv",
+        VideoEncodeSettings("ffv1", 64, 48, RATE),
+        AudioEncodeSettings("flac"),
+        "matroska",
+    ) as writer:
         with pytest.raises(EncodeError):
             writer.write_video(np.zeros((48, 32, 3), np.uint8))
         with pytest.raises(EncodeError):
@@ -207,8 +227,9 @@ def test_a_container_that_cannot_hold_the_codec_is_unsupported(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(("name", "fmt"), [("a.mp4", "bogus"), ("a.weird", None)])
-def test_an_unknown_container_format_is_unsupported(tmp_path: Path, name: str,
-                                                    fmt: str | None) -> None:
+def test_an_unknown_container_format_is_unsupported(
+    tmp_path: Path, name: str, fmt: str | None
+) -> None:
     with pytest.raises(UnsupportedCodecError) as caught:
         MediaWriter(tmp_path / name, VideoEncodeSettings("h264", 64, 48, RATE), None, fmt)
     assert caught.value.code == "media.unsupported_codec"

@@ -118,15 +118,19 @@ def test_overlapping_clips_without_a_transition_are_refused():
 
 
 def test_overlapping_clips_joined_by_a_transition_are_accepted():
-    document = load(project([track("V1", "video", [red_clip(), red_clip("b", 5, 10)],
-                                   [transition("a", "b")])]))
+    document = load(
+        project([track("V1", "video", [red_clip(), red_clip("b", 5, 10)], [transition("a", "b")])])
+    )
     assert document.transitions[0].from_clip == "a"
 
 
 def test_a_transition_needs_a_real_overlap():
     with pytest.raises(TimelineError, match="overlap"):
-        load(project([track("V1", "video", [red_clip(), red_clip("b", 10, 10)],
-                            [transition("a", "b")])]))
+        load(
+            project(
+                [track("V1", "video", [red_clip(), red_clip("b", 10, 10)], [transition("a", "b")])]
+            )
+        )
 
 
 def test_a_transition_to_an_unknown_clip_is_an_unknown_reference():
@@ -141,8 +145,9 @@ def test_duplicate_ids_are_refused():
 
 def test_a_sequence_nested_in_itself_is_a_cycle():
     inner = sequence("inner", [track("I1", "video", [clip("loop", 0, 5, nested("inner"))])])
-    data = project([track("V1", "video", [clip("n", 0, 5, nested("inner"))])],
-                   extra_sequences=[inner])
+    data = project(
+        [track("V1", "video", [clip("n", 0, 5, nested("inner"))])], extra_sequences=[inner]
+    )
     with pytest.raises(NestingCycleError):
         load(data)
 

@@ -67,8 +67,9 @@ def test_clip_transform_puts_the_anchor_on_the_position(anchor: tuple[float, flo
 
 
 def test_clip_transform_scales_and_rotates_about_the_anchor() -> None:
-    affine = clip_transform(40, 30, 100, 100, position=(50, 50), scale=(2.0, 1.0),
-                            rotation_deg=90.0, anchor=(0.0, 0.0))
+    affine = clip_transform(
+        40, 30, 100, 100, position=(50, 50), scale=(2.0, 1.0), rotation_deg=90.0, anchor=(0.0, 0.0)
+    )
     # One source pixel right of the anchor: doubled to 2 pixels, then turned to point down.
     x, y = affine.apply(1.0, 0.0)
     assert (float(x), float(y)) == pytest.approx((50.0, 52.0))

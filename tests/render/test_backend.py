@@ -57,9 +57,7 @@ def test_opacity_scales_all_channels(cpu: CpuBackend) -> None:
         np.zeros((2, 2, 4), np.uint8),
     ],
 )
-def test_from_array_rejects_what_is_not_working_pixels(
-    cpu: CpuBackend, bad: NDArray[Any]
-) -> None:
+def test_from_array_rejects_what_is_not_working_pixels(cpu: CpuBackend, bad: NDArray[Any]) -> None:
     with pytest.raises(ValueError):
         cpu.from_array(bad)
 
@@ -71,9 +69,21 @@ def test_solid_rejects_empty_sizes(cpu: CpuBackend) -> None:
 
 def test_the_package_exports_exactly_its_public_names() -> None:
     expected = {
-        "EFFECTS", "EFFECT_KINDS", "Affine", "Backend", "BlendMode", "CpuBackend",
-        "EffectSpec", "WipeDirection", "clip_transform", "effect_params", "from_working",
-        "linear_to_srgb", "parse_color", "srgb_to_linear", "to_working",
+        "EFFECTS",
+        "EFFECT_KINDS",
+        "Affine",
+        "Backend",
+        "BlendMode",
+        "CpuBackend",
+        "EffectSpec",
+        "WipeDirection",
+        "clip_transform",
+        "effect_params",
+        "from_working",
+        "linear_to_srgb",
+        "parse_color",
+        "srgb_to_linear",
+        "to_working",
     }
     assert set(render.__all__) == expected
     assert all(hasattr(render, name) for name in expected)

@@ -161,8 +161,20 @@ def test_parse_color_reads_lists_and_hex_as_premultiplied_linear(
 
 @pytest.mark.parametrize(
     "written",
-    ["#fff", "red", "#gggggg", "ffffff", [0.1, 0.2], [1.0, 2.0, 3.0], [True, 0.0, 0.0],
-     [0.1, "a", 0.3], [math.nan, 0.0, 0.0], None, 0.5, [0.1, 0.2, 0.3, 0.4, 0.5]],
+    [
+        "#fff",
+        "red",
+        "#gggggg",
+        "ffffff",
+        [0.1, 0.2],
+        [1.0, 2.0, 3.0],
+        [True, 0.0, 0.0],
+        [0.1, "a", 0.3],
+        [math.nan, 0.0, 0.0],
+        None,
+        0.5,
+        [0.1, 0.2, 0.3, 0.4, 0.5],
+    ],
 )
 def test_parse_color_rejects_malformed_colours_with_a_clear_message(written: object) -> None:
     with pytest.raises(ValueError, match="not a colour"):

@@ -57,7 +57,9 @@ def test_wipe_ends_are_exactly_the_inputs(
 @pytest.mark.parametrize("direction", LINEAR)
 @pytest.mark.parametrize("softness", [0.0, 0.25])
 def test_linear_wipes_cover_half_the_frame_half_way(
-    cpu: CpuBackend, black_and_white: Pair, direction: WipeDirection,
+    cpu: CpuBackend,
+    black_and_white: Pair,
+    direction: WipeDirection,
     softness: float,
 ) -> None:
     mask = cpu.to_array(cpu.wipe(*black_and_white, 0.5, direction, softness))[..., 3]
@@ -74,7 +76,9 @@ def test_linear_wipes_cover_half_the_frame_half_way(
     ],
 )
 def test_a_hard_wipe_reveals_the_side_it_starts_from(
-    cpu: CpuBackend, black_and_white: Pair, direction: WipeDirection,
+    cpu: CpuBackend,
+    black_and_white: Pair,
+    direction: WipeDirection,
     revealed: tuple[slice, slice],
 ) -> None:
     mask = cpu.to_array(cpu.wipe(*black_and_white, 0.5, direction))[..., 3]
@@ -83,9 +87,7 @@ def test_a_hard_wipe_reveals_the_side_it_starts_from(
     np.testing.assert_array_equal(mask, expected)
 
 
-def test_a_hard_edge_between_pixels_is_anti_aliased(
-    cpu: CpuBackend, black_and_white: Pair
-) -> None:
+def test_a_hard_edge_between_pixels_is_anti_aliased(cpu: CpuBackend, black_and_white: Pair) -> None:
     mask = cpu.to_array(cpu.wipe(*black_and_white, 10.25 / W, WipeDirection.LEFT_TO_RIGHT))
     np.testing.assert_allclose(mask[0, 8:13, 3], [1.0, 1.0, 0.25, 0.0, 0.0])
 
@@ -103,25 +105,19 @@ def test_softness_spreads_the_edge_over_a_smooth_monotone_ramp(
     assert np.all(mask[..., 3] == row)
 
 
-def test_radial_wipe_grows_from_the_centre(
-    cpu: CpuBackend, black_and_white: Pair
-) -> None:
+def test_radial_wipe_grows_from_the_centre(cpu: CpuBackend, black_and_white: Pair) -> None:
     mask = cpu.to_array(cpu.wipe(*black_and_white, 0.3, WipeDirection.RADIAL))[..., 3]
     assert mask[H // 2, W // 2] == 1.0
     assert mask[0, 0] == 0.0 and mask[-1, -1] == 0.0
 
 
-def test_clock_wipe_sweeps_clockwise_from_twelve(
-    cpu: CpuBackend, black_and_white: Pair
-) -> None:
+def test_clock_wipe_sweeps_clockwise_from_twelve(cpu: CpuBackend, black_and_white: Pair) -> None:
     mask = cpu.to_array(cpu.wipe(*black_and_white, 0.25, WipeDirection.CLOCK))[..., 3]
     assert mask[8, W - 16] == 1.0  # upper right quadrant: swept
     assert mask[8, 16] == 0.0  # upper left: not yet
     assert mask[H - 8, W - 16] == 0.0  # lower right: not yet
 
 
-def test_negative_softness_is_rejected(
-    cpu: CpuBackend, black_and_white: Pair
-) -> None:
+def test_negative_softness_is_rejected(cpu: CpuBackend, black_and_white: Pair) -> None:
     with pytest.raises(ValueError, match="softness"):
         cpu.wipe(*black_and_white, 0.5, WipeDirection.LEFT_TO_RIGHT, -0.1)

@@ -11,6 +11,7 @@ Video tracks carry no sound: put a file on an audio track to hear it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -133,7 +134,7 @@ def evaluate_array(param: Param, frames: np.ndarray) -> np.ndarray:
         return np.full(len(frames), float(value), dtype=np.float64)
     keys = param.keys
     result = np.full(len(frames), _scalar(keys[0].value), dtype=np.float64)
-    for left, right in zip(keys, keys[1:], strict=False):
+    for left, right in itertools.pairwise(keys):
         inside = (frames >= left.frame) & (frames < right.frame)
         u = (frames[inside] - left.frame) / (right.frame - left.frame)
         shaped = shape(left.interp, u)
@@ -145,4 +146,3 @@ def evaluate_array(param: Param, frames: np.ndarray) -> np.ndarray:
 
 def _scalar(value: float | tuple[float, ...]) -> float:
     return float(value[0]) if isinstance(value, tuple) else float(value)
-

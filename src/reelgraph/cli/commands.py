@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import dataclasses
 import json
+import os
 import sys
 from fractions import Fraction
 from pathlib import Path
@@ -67,11 +67,15 @@ def info(args: argparse.Namespace) -> int:
     ]
     for track in data["tracks"]:
         flag = "" if track["enabled"] else " (disabled)"
-        lines.append(f"track     {track['id']} [{track['kind']}] in {track['sequence']}: "
-                     f"{len(track['clips'])} clip(s){flag}")
+        lines.append(
+            f"track     {track['id']} [{track['kind']}] in {track['sequence']}: "
+            f"{len(track['clips'])} clip(s){flag}"
+        )
         for clip in track["clips"]:
-            lines.append(f"  clip    {clip['id']}: {clip['start']}-{clip['end']} {clip['source']}"
-                         f"{'' if clip['speed'] == '1' else ' speed ' + clip['speed']}")
+            lines.append(
+                f"  clip    {clip['id']}: {clip['start']}-{clip['end']} {clip['source']}"
+                f"{'' if clip['speed'] == '1' else ' speed ' + clip['speed']}"
+            )
     for status in data["media"]:
         mark = "ok " if status["ok"] else "ERR"
         lines.append(f"media     {mark} {status['path']}: {status['detail']}")
@@ -86,21 +90,41 @@ def _describe(document: ProjectDocument, engine: Engine) -> dict[str, Any]:
     for sequence in document.sequences:
         for track in engine.index.sequence_tracks(sequence.id):
             clips = [
-                {"id": c.id, "start": c.start, "end": c.end, "speed": str(c.speed),
-                 "source": _source_text(c.source)}
+                {
+                    "id": c.id,
+                    "start": c.start,
+                    "end": c.end,
+                    "speed": str(c.speed),
+                    "source": _source_text(c.source),
+                }
                 for c in engine.index.track_clips(track.id)
             ]
-            tracks.append({"id": track.id, "sequence": sequence.id, "kind": track.kind.value,
-                           "enabled": track.enabled, "clips": clips})
+            tracks.append(
+                {
+                    "id": track.id,
+                    "sequence": sequence.id,
+                    "kind": track.kind.value,
+                    "enabled": track.enabled,
+                    "clips": clips,
+                }
+            )
     media = [dataclasses.asdict(s) for s in engine.media.statuses()]
     for status in media:
         status["path"] = status.pop("source")
     return {
-        "name": document.name, "main": document.main, "width": fmt.width, "height": fmt.height,
-        "rate": str(fmt.rate), "sample_rate": fmt.sample_rate, "channels": fmt.channels,
-        "duration_frames": duration, "duration_timecode": format_timecode(duration, fmt.rate),
+        "name": document.name,
+        "main": document.main,
+        "width": fmt.width,
+        "height": fmt.height,
+        "rate": str(fmt.rate),
+        "sample_rate": fmt.sample_rate,
+        "channels": fmt.channels,
+        "duration_frames": duration,
+        "duration_timecode": format_timecode(duration, fmt.rate),
         "duration_seconds": float(Fraction(duration) / fmt.rate),
-        "sequences": [s.id for s in document.sequences], "tracks": tracks, "media": media,
+        "sequences": [s.id for s in document.sequences],
+        "tracks": tracks,
+        "media": media,
     }
 
 
@@ -120,13 +144,19 @@ def frame(args: argparse.Namespace) -> int:
     with Engine(document, width=width, height=height, with_audio=False) as engine:
         duration = engine.duration()
         if not 0 <= at < duration:
-            raise TimeRangeError(f"--at {args.at} is frame {at}, outside 0-{duration - 1}",
-                                 frame=at, duration=duration)
+            raise TimeRangeError(
+                f"--at {args.at} is frame {at}, outside 0-{duration - 1}",
+                frame=at,
+                duration=duration,
+            )
         engine.check_media()
         pixels = from_working(engine.render_frame(at), bit_depth=args.bit_depth)
     _write_png_atomic(Path(args.output), pixels)
-    emit({"ok": True, "frame": at, "output": args.output},
-         f"wrote frame {at} to {args.output}", args.json)
+    emit(
+        {"ok": True, "frame": at, "output": args.output},
+        f"wrote frame {at} to {args.output}",
+        args.json,
+    )
     return 0
 
 
@@ -142,11 +172,17 @@ def _write_png_atomic(path: Path, pixels: Any) -> None:
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     width, height = _size(args.size)
     return {
-        "width": width, "height": height,
+        "width": width,
+        "height": height,
         "rate": parse_rate(args.rate) if args.rate else None,
-        "crf": args.crf, "encoder_preset": args.encoder_preset, "pix_fmt": args.pix_fmt,
-        "bit_depth": args.bit_depth, "threads": args.threads, "gop": args.gop,
-        "video_codec": args.video_codec, "audio_codec": args.audio_codec,
+        "crf": args.crf,
+        "encoder_preset": args.encoder_preset,
+        "pix_fmt": args.pix_fmt,
+        "bit_depth": args.bit_depth,
+        "threads": args.threads,
+        "gop": args.gop,
+        "video_codec": args.video_codec,
+        "audio_codec": args.audio_codec,
         "audio_bitrate": args.audio_bitrate,
     }
 
@@ -160,23 +196,49 @@ def render(args: argparse.Namespace) -> int:
         start, end = parse_time_range(args.range, document.format.rate)
     show = not (args.no_progress or args.json)
     bar = ProgressBar(force=False) if show else None
-    result = export_project(document, args.output, settings, start=start, end=end,
-                            progress=bar, frame_hashes=args.frame_hashes)
-    data = {"ok": True, "output": result.path, "frames": result.frames, "width": result.width,
-            "height": result.height, "rate": str(result.rate), "preset": settings.preset,
-            "frame_hashes": args.frame_hashes}
-    emit(data, f"wrote {result.frames} frames ({result.width}x{result.height} @ {result.rate} "
-               f"fps, {settings.preset}) to {result.path}", args.json)
+    result = export_project(
+        document,
+        args.output,
+        settings,
+        start=start,
+        end=end,
+        progress=bar,
+        frame_hashes=args.frame_hashes,
+    )
+    data = {
+        "ok": True,
+        "output": result.path,
+        "frames": result.frames,
+        "width": result.width,
+        "height": result.height,
+        "rate": str(result.rate),
+        "preset": settings.preset,
+        "frame_hashes": args.frame_hashes,
+    }
+    emit(
+        data,
+        f"wrote {result.frames} frames ({result.width}x{result.height} @ {result.rate} "
+        f"fps, {settings.preset}) to {result.path}",
+        args.json,
+    )
     return 0
 
 
 def presets(args: argparse.Namespace) -> int:
     """``reelgraph presets``: the export presets and what they fix."""
-    data = {name: {k: (str(v) if isinstance(v, Fraction) else v)
-                   for k, v in dataclasses.asdict(p).items() if v is not None}
-            for name, p in PRESETS.items()}
-    lines = [f"{name:12s} {p['container']:9s} {p['video_codec']:7s} {p['pix_fmt']:12s} "
-             f"audio {p['audio_codec']}" for name, p in data.items()]
+    data = {
+        name: {
+            k: (str(v) if isinstance(v, Fraction) else v)
+            for k, v in dataclasses.asdict(p).items()
+            if v is not None
+        }
+        for name, p in PRESETS.items()
+    }
+    lines = [
+        f"{name:12s} {p['container']:9s} {p['video_codec']:7s} {p['pix_fmt']:12s} "
+        f"audio {p['audio_codec']}"
+        for name, p in data.items()
+    ]
     emit({"presets": data}, "\n".join(lines), args.json)
     return 0
 
@@ -194,4 +256,3 @@ def demo_media(args: argparse.Namespace) -> int:
     written = generate_demo_media(Path(args.folder))
     print(f"demo media in {args.folder}: {len(written)} file(s) generated")
     return 0
-

@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser("render", help="render the project (or a range) to a file")
     render.add_argument("project")
-    render.add_argument("-o", "--output", required=True, help="video file, or folder/pattern for PNG")
+    render.add_argument(
+        "-o", "--output", required=True, help="video file, or folder/pattern for PNG"
+    )
     render.add_argument("--range", help="START-END (end exclusive), e.g. 0-90, 1s-3s")
     render.add_argument("--frame-hashes", help="write a SHA-256 per frame to this JSON file")
     render.add_argument("--json", action="store_true", help="machine-readable result")
@@ -94,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except SystemExit as exc:  # argparse --help
         return int(exc.code or 0)
-    except BaseException as exc:  # noqa: BLE001 - the funnel: every error becomes a report
+    except BaseException as exc:
         return report_error(exc, as_json)
 
 

@@ -16,7 +16,9 @@ class ProgressBar:
     second. Wall-clock time here is for display only and never reaches the output.
     """
 
-    def __init__(self, stream: TextIO = sys.stderr, *, force: bool = False, width: int = 30) -> None:
+    def __init__(
+        self, stream: TextIO = sys.stderr, *, force: bool = False, width: int = 30
+    ) -> None:
         self._stream = stream
         self._enabled = force or stream.isatty()
         self._width = width

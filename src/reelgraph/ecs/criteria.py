@@ -110,9 +110,7 @@ def resource_matches(resource_type: type[T], predicate: Callable[[T], bool]) -> 
         resource = world.get_resource(resource_type)
         return resource is not None and bool(predicate(resource))
 
-    return Condition(
-        test, f"resource_matches({resource_type.__qualname__}, {_name_of(predicate)})"
-    )
+    return Condition(test, f"resource_matches({resource_type.__qualname__}, {_name_of(predicate)})")
 
 
 def any_events(event_type: type[Any]) -> Condition:

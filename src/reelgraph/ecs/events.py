@@ -102,9 +102,7 @@ class Events(Generic[T]):
         self._newer: list[T] = []
         self._older_start = 0
         # Weak keys: a reader that is dropped must not keep a cursor (and memory) alive.
-        self._cursors: weakref.WeakKeyDictionary[EventReader[T], int] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._cursors: weakref.WeakKeyDictionary[EventReader[T], int] = weakref.WeakKeyDictionary()
 
     @property
     def event_type(self) -> type[T]:
@@ -122,8 +120,7 @@ class Events(Generic[T]):
         """
         if type(event) is not self._event_type:
             raise TypeError(
-                f"Events[{self._event_type.__qualname__}] cannot store a "
-                f"{type(event).__qualname__}"
+                f"Events[{self._event_type.__qualname__}] cannot store a {type(event).__qualname__}"
             )
         self._newer.append(event)
 
@@ -140,9 +137,7 @@ class Events(Generic[T]):
             TypeError: ``reader`` reads another event type.
         """
         if reader.event_type is not self._event_type:
-            raise TypeError(
-                f"{reader!r} cannot read Events[{self._event_type.__qualname__}]"
-            )
+            raise TypeError(f"{reader!r} cannot read Events[{self._event_type.__qualname__}]")
         newer_start = self._older_start + len(self._older)
         cursor = max(self._cursors.get(reader, self._older_start), self._older_start)
         unseen = self._older[cursor - self._older_start :]

@@ -32,6 +32,7 @@ its params), and the event buffers are not updated.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -261,7 +262,7 @@ class Schedule:
             for name in chained:
                 self._require_known(name, declared_by)
             constraints.extend(
-                (first, then, declared_by) for first, then in zip(chained, chained[1:])
+                (first, then, declared_by) for first, then in itertools.pairwise(chained)
             )
         return constraints
 

@@ -219,9 +219,7 @@ class World:
     def query(self, t1: type[A], t2: type[B], /) -> Iterator[tuple[int, A, B]]: ...
 
     @overload
-    def query(
-        self, t1: type[A], t2: type[B], t3: type[C], /
-    ) -> Iterator[tuple[int, A, B, C]]: ...
+    def query(self, t1: type[A], t2: type[B], t3: type[C], /) -> Iterator[tuple[int, A, B, C]]: ...
 
     @overload
     def query(

@@ -23,7 +23,7 @@ from reelgraph.engine.resources import (
     Timebase,
 )
 from reelgraph.engine.systems import AudioSpan, build_schedule
-from reelgraph.project.document import Format, ProjectDocument
+from reelgraph.project.document import ProjectDocument
 from reelgraph.render.backend import Backend
 from reelgraph.render.cpu import CpuBackend
 from reelgraph.timeline.components import Playhead, TrackKind

@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 
 from reelgraph.errors import MediaError, NoStreamError, TimeRangeError
-from reelgraph.media import AudioReader, ImageSequenceReader, MediaInfo, VideoReader, probe, read_image
+from reelgraph.media import (
+    AudioReader,
+    ImageSequenceReader,
+    MediaInfo,
+    VideoReader,
+    probe,
+    read_image,
+)
 from reelgraph.project.document import ProjectDocument
 from reelgraph.render.color import to_working
 from reelgraph.timeline.components import (
@@ -121,11 +128,14 @@ class MediaPool:
             try:
                 self._check_clip(clip, track_kinds[clip.track])
             except MediaError as exc:
-                raise exc.with_context(clip=clip.id)
+                exc.with_context(clip=clip.id)
+                raise
 
     def _check_clip(self, clip: Clip, kind: TrackKind) -> None:
         source = clip.source
-        if isinstance(source, SequenceSource) or not isinstance(source, (MediaSource, ImageSequenceSource)):
+        if isinstance(source, SequenceSource) or not isinstance(
+            source, (MediaSource, ImageSequenceSource)
+        ):
             return
         rate = self._document.format.rate
         needed = (Fraction(clip.source_in) + Fraction(clip.duration) * abs(clip.speed)) / rate
@@ -148,13 +158,17 @@ class MediaPool:
             raise TimeRangeError(
                 f"clip {clip.id!r} plays its source up to {float(needed):.3f} s, "
                 f"but the source lasts {float(available):.3f} s",
-                clip=clip.id, needed=float(needed), available=float(available),
+                clip=clip.id,
+                needed=float(needed),
+                available=float(available),
             )
 
     def statuses(self) -> list[MediaStatus]:
         """One status per distinct source of the project, in path order."""
         result = []
-        paths = sorted({c.source.path for c in self._document.clips if isinstance(c.source, MediaSource)})
+        paths = sorted(
+            {c.source.path for c in self._document.clips if isinstance(c.source, MediaSource)}
+        )
         for path in paths:
             try:
                 info = self.info(MediaSource(path))

@@ -58,7 +58,7 @@ class OutputSinks:
         for sink in self.sinks:
             try:
                 sink.abort()
-            except Exception:  # noqa: BLE001 - aborting must release every sink
+            except Exception:
                 pass
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reelgraph.ecs import Schedule, Stage, World
-from reelgraph.ecs.criteria import any_of, any_events, not_, resource_exists
 from reelgraph.audio.mix import AudioContext, mix_sequence
+from reelgraph.ecs import Schedule, Stage, World
+from reelgraph.ecs.criteria import any_events, any_of, not_, resource_exists
 from reelgraph.engine.media_pool import MediaPool
 from reelgraph.engine.resources import (
     CompositedFrame,
@@ -74,7 +74,9 @@ def _graph_for(world: World, head: Playhead) -> RenderGraph:
     fmt = world.resource(Format)
     target = world.resource(RenderTarget)
     pool = world.resource(MediaPool)
-    context = GraphContext(world.resource(TimelineIndex), fmt, target.width, target.height, pool.size)
+    context = GraphContext(
+        world.resource(TimelineIndex), fmt, target.width, target.height, pool.size
+    )
     return build_frame_graph(context, head.sequence, head.frame)
 
 
@@ -111,7 +113,9 @@ def mix_frame_audio(world: World) -> None:
         end = sample_at_frame(head.frame + 1, fmt.rate, fmt.sample_rate)
     pool = world.resource(MediaPool)
     context = AudioContext(world.resource(TimelineIndex), fmt, pool.audio)
-    world.insert_resource(MixedAudio(head.frame, mix_sequence(context, head.sequence, start, end - start)))
+    world.insert_resource(
+        MixedAudio(head.frame, mix_sequence(context, head.sequence, start, end - start))
+    )
 
 
 def deliver_outputs(world: World) -> None:

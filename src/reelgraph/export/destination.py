@@ -64,7 +64,9 @@ class Destination:
                 os.replace(self.temporary, target)
             _fsync_file(target.parent.resolve())
         except OSError as exc:
-            raise OutputWriteError(f"cannot write {target}: {exc.strerror}", path=str(target)) from exc
+            raise OutputWriteError(
+                f"cannot write {target}: {exc.strerror}", path=str(target)
+            ) from exc
 
     def _swap_folder(self, target: Path) -> None:
         if target.exists():

@@ -52,7 +52,9 @@ def _check_range(engine: Engine, start: int, end: int | None) -> tuple[int, int]
     if start < 0 or stop > duration or stop <= start:
         raise TimeRangeError(
             f"range {start}-{stop} is outside the timeline (0-{duration})",
-            start=start, end=stop, duration=duration,
+            start=start,
+            end=stop,
+            duration=duration,
         )
     return start, stop
 
@@ -63,8 +65,14 @@ def output_frame_count(start: int, end: int, rate: Fraction, output_rate: Fracti
     return max(1, int((seconds * output_rate).__ceil__()))
 
 
-def _run(engine: Engine, sinks: OutputSinks, start: int, end: int, output_rate: Fraction,
-         progress: Progress | None) -> int:
+def _run(
+    engine: Engine,
+    sinks: OutputSinks,
+    start: int,
+    end: int,
+    output_rate: Fraction,
+    progress: Progress | None,
+) -> int:
     """Tick once per output frame; the Output set hands each frame to ``sinks``."""
     engine.world.insert_resource(sinks)
     fmt = engine.document.format
@@ -74,8 +82,10 @@ def _run(engine: Engine, sinks: OutputSinks, start: int, end: int, output_rate: 
         here = base + Fraction(index) / output_rate
         after = base + Fraction(index + 1) / output_rate
         frame = min(seconds_to_frame(here, fmt.rate), end - 1)
-        span = (seconds_to_frame(here, Fraction(fmt.sample_rate)),
-                seconds_to_frame(after, Fraction(fmt.sample_rate)))
+        span = (
+            seconds_to_frame(here, Fraction(fmt.sample_rate)),
+            seconds_to_frame(after, Fraction(fmt.sample_rate)),
+        )
         engine.tick(frame, span)
         if progress is not None:
             progress(index + 1, total)
@@ -101,7 +111,9 @@ def export_project(
     fmt = document.format
     width, height = settings.width or fmt.width, settings.height or fmt.height
     output_rate = settings.rate or fmt.rate
-    with Engine(document, width=width, height=height, with_audio=settings.audio_codec != "none") as engine:
+    with Engine(
+        document, width=width, height=height, with_audio=settings.audio_codec != "none"
+    ) as engine:
         first, stop = _check_range(engine, start, end)
         engine.check_media()
         is_sequence = settings.video_codec == "png"
@@ -112,8 +124,15 @@ def export_project(
             if is_sequence:
                 sink = PngSequenceSink(destination.sequence_pattern())
             else:
-                sink = EncoderSink(str(destination.temporary), settings, width, height,
-                                   output_rate, fmt.sample_rate, fmt.channels)
+                sink = EncoderSink(
+                    str(destination.temporary),
+                    settings,
+                    width,
+                    height,
+                    output_rate,
+                    fmt.sample_rate,
+                    fmt.channels,
+                )
             sinks = OutputSinks([sink, hashes], bit_depth=settings.bit_depth)
             try:
                 frames = _run(engine, sinks, first, stop, output_rate, progress)
@@ -132,14 +151,24 @@ def export_project(
 
 def write_frame_hashes(path: str | Path, hashes: list[str], rate: Fraction) -> None:
     """Write the per-frame SHA-256 manifest (JSON) atomically."""
-    body = {"schema": "FrameHashes.1", "rate": str(rate), "algorithm": "sha256",
-            "frames": hashes, "combined": hashlib.sha256("".join(hashes).encode()).hexdigest()}
+    body = {
+        "schema": "FrameHashes.1",
+        "rate": str(rate),
+        "algorithm": "sha256",
+        "frames": hashes,
+        "combined": hashlib.sha256("".join(hashes).encode()).hexdigest(),
+    }
     write_text_atomic(Path(path), json.dumps(body, indent=1) + "\n")
 
 
 def render_to_memory(
-    document: ProjectDocument, *, start: int = 0, end: int | None = None,
-    width: int | None = None, height: int | None = None, bit_depth: int = 8,
+    document: ProjectDocument,
+    *,
+    start: int = 0,
+    end: int | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    bit_depth: int = 8,
 ) -> CollectSink:
     """Render frames into memory: display pixels per frame and their samples."""
     collect = CollectSink()

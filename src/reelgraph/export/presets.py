@@ -48,24 +48,51 @@ PRESETS: dict[str, ExportSettings] = {
         preset="h265", video_codec="h265", crf=24, encoder_preset="fast", pix_fmt="yuv420p"
     ),
     "h265-10bit": ExportSettings(
-        preset="h265-10bit", video_codec="h265", crf=22, encoder_preset="fast",
-        pix_fmt="yuv420p10le", bit_depth=16,
+        preset="h265-10bit",
+        video_codec="h265",
+        crf=22,
+        encoder_preset="fast",
+        pix_fmt="yuv420p10le",
+        bit_depth=16,
     ),
     "prores": ExportSettings(
-        preset="prores", container="mov", video_codec="prores", pix_fmt="yuv422p10le",
-        crf=None, bit_depth=16, audio_codec="pcm_s24le", audio_bitrate=None,
+        preset="prores",
+        container="mov",
+        video_codec="prores",
+        pix_fmt="yuv422p10le",
+        crf=None,
+        bit_depth=16,
+        audio_codec="pcm_s24le",
+        audio_bitrate=None,
     ),
     "ffv1": ExportSettings(
-        preset="ffv1", container="matroska", video_codec="ffv1", pix_fmt="yuv444p10le",
-        crf=None, bit_depth=16, audio_codec="flac", audio_bitrate=None,
+        preset="ffv1",
+        container="matroska",
+        video_codec="ffv1",
+        pix_fmt="yuv444p10le",
+        crf=None,
+        bit_depth=16,
+        audio_codec="flac",
+        audio_bitrate=None,
     ),
     "png": ExportSettings(
-        preset="png", container="image2", video_codec="png", pix_fmt="rgb24",
-        crf=None, audio_codec="none", audio_bitrate=None,
+        preset="png",
+        container="image2",
+        video_codec="png",
+        pix_fmt="rgb24",
+        crf=None,
+        audio_codec="none",
+        audio_bitrate=None,
     ),
     "png16": ExportSettings(
-        preset="png16", container="image2", video_codec="png", pix_fmt="rgb48be",
-        crf=None, bit_depth=16, audio_codec="none", audio_bitrate=None,
+        preset="png16",
+        container="image2",
+        video_codec="png",
+        pix_fmt="rgb48be",
+        crf=None,
+        bit_depth=16,
+        audio_codec="none",
+        audio_bitrate=None,
     ),
 }
 
@@ -115,15 +142,18 @@ def _check_container(settings: ExportSettings) -> None:
     if settings.video_codec == "png" and settings.container != "image2":
         raise UnsupportedCodecError(
             "PNG output writes an image sequence: give a folder or a %05d.png pattern",
-            codec="png", container=settings.container,
+            codec="png",
+            container=settings.container,
         )
     if settings.container == "mp4" and settings.video_codec in ("prores", "ffv1"):
         raise UnsupportedCodecError(
             f"{settings.video_codec} does not go in MP4; use .mov or .mkv",
-            codec=settings.video_codec, container="mp4",
+            codec=settings.video_codec,
+            container="mp4",
         )
     if settings.container == "mp4" and settings.audio_codec.startswith("pcm"):
         raise UnsupportedCodecError(
             "PCM audio does not go in MP4; use aac, or a .mov/.mkv output",
-            codec=settings.audio_codec, container="mp4",
+            codec=settings.audio_codec,
+            container="mp4",
         )

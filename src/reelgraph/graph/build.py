@@ -141,7 +141,10 @@ def _clip_picture(
     if isinstance(source, SequenceSource):
         nested = GraphContext(context.index, fmt, fmt.width, fmt.height, context.source_size)
         blank = graph.add(SolidNode(fmt.width, fmt.height, TRANSPARENT))
-        return _composite(nested, graph, source.sequence, nested_frame(seconds, fmt.rate), blank), (fmt.width, fmt.height)
+        return _composite(nested, graph, source.sequence, nested_frame(seconds, fmt.rate), blank), (
+            fmt.width,
+            fmt.height,
+        )
     return graph.add(SourceNode(source, seconds)), context.source_size(source)
 
 
@@ -166,7 +169,10 @@ def _clip_affine(context: GraphContext, clip: Clip, size: tuple[int, int], local
         else evaluate_pair(transform.position, local)
     )
     placed = clip_transform(
-        size[0], size[1], fmt.width, fmt.height,
+        size[0],
+        size[1],
+        fmt.width,
+        fmt.height,
         position=position,
         scale=(fit[0] * user[0], fit[1] * user[1]),
         rotation_deg=evaluate_scalar(transform.rotation, local),

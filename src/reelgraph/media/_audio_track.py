@@ -48,7 +48,10 @@ class AudioTrack:
         self._layout = default_layout(settings.channels)
         self._format, self._bits = _SAMPLE_FORMATS[settings.codec]
         stream = add_stream(
-            container, settings.encoder, settings.codec, rate=settings.sample_rate,
+            container,
+            settings.encoder,
+            settings.codec,
+            rate=settings.sample_rate,
             layout=self._layout,
         )
         ctx = stream.codec_context
@@ -106,8 +109,9 @@ class AudioTrack:
         return packets + list(self.stream.encode(None))
 
     def _encode_frame(self, chunk: np.ndarray) -> list[av.Packet]:
-        frame = av.AudioFrame.from_ndarray(self._converted(chunk), format=self._format,
-                                           layout=self._layout)
+        frame = av.AudioFrame.from_ndarray(
+            self._converted(chunk), format=self._format, layout=self._layout
+        )
         frame.sample_rate = self.settings.sample_rate
         frame.pts = self._pts
         frame.time_base = Fraction(1, self.settings.sample_rate)

@@ -61,9 +61,7 @@ def reading(path: str, **context: Any) -> Iterator[None]:
     except ReelgraphError:
         raise
     except FileNotFoundError as exc:  # av.error.FileNotFoundError is one too
-        raise MediaNotFoundError(
-            f"media file not found: {path}", path=path, **context
-        ) from exc
+        raise MediaNotFoundError(f"media file not found: {path}", path=path, **context) from exc
     except (av.error.FFmpegError, OSError, EOFError) as exc:
         raise DecodeError(
             f"cannot decode {path}{_where(context)}: {reason_of(exc)}", path=path, **context

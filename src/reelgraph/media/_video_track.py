@@ -45,9 +45,7 @@ def _encoder_options(settings: VideoEncodeSettings) -> dict[str, str]:
         if settings.crf is not None:
             options["crf"] = str(settings.crf)
     if settings.codec == "h265":
-        options["x265-params"] = (
-            f"log-level=error:pools={settings.threads}:frame-threads=1:info=0"
-        )
+        options["x265-params"] = f"log-level=error:pools={settings.threads}:frame-threads=1:info=0"
     if settings.codec == "prores":
         options["profile"] = str(settings.prores_profile)
     return options

@@ -53,8 +53,11 @@ VIDEO_PIX_FMTS: dict[str, tuple[str, ...]] = {
 }
 """Pixel formats each video codec is written in (ffv1's 8-bit RGB is ``bgr0``/``bgra``)."""
 
-_PRORES_PROFILES = {"yuv422p10le": range(0, 4), "yuv444p10le": range(4, 6),
-                    "yuva444p10le": range(4, 6)}
+_PRORES_PROFILES = {
+    "yuv422p10le": range(0, 4),
+    "yuv444p10le": range(4, 6),
+    "yuva444p10le": range(4, 6),
+}
 
 AUDIO_ENCODERS: dict[str, str] = {
     "aac": "aac",

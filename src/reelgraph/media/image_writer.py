@@ -28,8 +28,7 @@ def _encode_png(rgb: np.ndarray, path: str) -> bytes:
     formats = _FORMATS.get((channels, rgb.dtype))
     if formats is None:
         raise EncodeError(
-            f"cannot write {rgb.shape} {rgb.dtype} pixels as PNG; give (H, W, 3|4) "
-            "uint8 or uint16",
+            f"cannot write {rgb.shape} {rgb.dtype} pixels as PNG; give (H, W, 3|4) uint8 or uint16",
             path=path,
         )
     source_fmt, png_fmt = formats
@@ -65,6 +64,4 @@ def write_png(path: str | os.PathLike[str], rgb: np.ndarray) -> None:
         with open(path_str, "wb") as file:
             file.write(data)
     except OSError as exc:
-        raise OutputWriteError(
-            f"cannot write {path_str}: {reason_of(exc)}", path=path_str
-        ) from exc
+        raise OutputWriteError(f"cannot write {path_str}: {reason_of(exc)}", path=path_str) from exc

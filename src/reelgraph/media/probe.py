@@ -198,8 +198,9 @@ def _video_info(
     ctx = stream.codec_context
     pix_fmt = ctx.pix_fmt
     if not pix_fmt or not ctx.width or not ctx.height:
-        raise DecodeError(f"{path}: the video stream has no usable picture size or format",
-                          path=path)
+        raise DecodeError(
+            f"{path}: the video stream has no usable picture size or format", path=path
+        )
     try:
         layout = pixel_layout(pix_fmt)
     except ValueError as exc:

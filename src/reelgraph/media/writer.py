@@ -28,8 +28,9 @@ __all__ = ["MediaWriter"]
 def _open_output(path: str, container_format: str | None) -> OutputContainer:
     try:
         # bitexact: no muxer version string, no creation time, fixed Matroska UIDs.
-        return av.open(path, "w", format=container_format,
-                       container_options={"fflags": "+bitexact"})
+        return av.open(
+            path, "w", format=container_format, container_options={"fflags": "+bitexact"}
+        )
     except ValueError as exc:  # PyAV's word for an unknown or unguessable format
         if isinstance(exc, av.error.FFmpegError):
             raise
@@ -160,7 +161,7 @@ class MediaWriter:
         self._closed = True
         try:
             self._container.close()
-        except Exception:  # noqa: BLE001 - aborting: the file is being thrown away
+        except Exception:
             pass
 
     def __enter__(self) -> MediaWriter:

@@ -52,13 +52,13 @@ _COLOR = {
 }
 _VECTOR = {"type": "array", "items": {"type": "number"}, "minItems": 1, "maxItems": 4}
 _NUMBER_PARAM = {"anyOf": [{"type": "number"}, {"$ref": "#/$defs/Animated.1"}]}
-_VECTOR_PARAM = {
-    "anyOf": [{"type": "number"}, _VECTOR, {"$ref": "#/$defs/Animated.1"}]
-}
+_VECTOR_PARAM = {"anyOf": [{"type": "number"}, _VECTOR, {"$ref": "#/$defs/Animated.1"}]}
 _METADATA = {"type": "object"}
 
 
-def _labelled(name: str, properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+def _labelled(
+    name: str, properties: dict[str, Any], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
     return {
         "type": "object",
         "required": ["schema", *required],
@@ -73,7 +73,10 @@ def _one_of_labels(*labels: str) -> dict[str, Any]:
         "required": ["schema"],
         "properties": {"schema": {"enum": list(labels)}},
         "allOf": [
-            {"if": {"properties": {"schema": {"const": label}}}, "then": {"$ref": f"#/$defs/{label}"}}
+            {
+                "if": {"properties": {"schema": {"const": label}}},
+                "then": {"$ref": f"#/$defs/{label}"},
+            }
             for label in labels
         ],
     }
@@ -134,7 +137,9 @@ def _defs() -> dict[str, Any]:
                 "rate": _RATE,
             },
         ),
-        "MediaSource.1": _labelled("MediaSource", {"path": {"type": "string", "minLength": 1}}, ("path",)),
+        "MediaSource.1": _labelled(
+            "MediaSource", {"path": {"type": "string", "minLength": 1}}, ("path",)
+        ),
         "ImageSequenceSource.1": _labelled(
             "ImageSequenceSource",
             {
@@ -153,7 +158,12 @@ def _defs() -> dict[str, Any]:
                 "position": _VECTOR_PARAM,
                 "scale": _VECTOR_PARAM,
                 "rotation": _NUMBER_PARAM,
-                "anchor": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+                "anchor": {
+                    "type": "array",
+                    "items": {"type": "number"},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
                 "crop": _VECTOR_PARAM,
                 "fit": {"enum": ["none", "contain", "cover", "stretch"]},
             },

@@ -56,15 +56,14 @@ def _check_one(label: object, path: tuple[str | int, ...]) -> None:
         )
     name, version = parsed
     if name not in CURRENT_VERSIONS:
-        raise UnknownSchemaError(
-            f"{where}: unknown schema {name!r}", path=where, schema=str(label)
-        )
+        raise UnknownSchemaError(f"{where}: unknown schema {name!r}", path=where, schema=str(label))
     current = CURRENT_VERSIONS[name]
     if version > current:
         raise UnknownSchemaError(
             f"{where}: {label} is newer than this engine reads ({name}.{current}); "
             "upgrade reelgraph to open this file",
-            path=where, schema=str(label),
+            path=where,
+            schema=str(label),
         )
     if version < 1:
         raise UnknownSchemaError(f"{where}: no such version {label}", path=where, schema=str(label))

@@ -45,7 +45,9 @@ def _read(path: Path) -> Any:
     except json.JSONDecodeError as exc:
         raise ProjectSyntaxError(
             f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            path=str(path), line=exc.lineno, column=exc.colno,
+            path=str(path),
+            line=exc.lineno,
+            column=exc.colno,
         ) from None
 
 
@@ -99,4 +101,5 @@ def load_project(path: str | Path) -> ProjectDocument:
     try:
         return load_project_data(_read(file), file.resolve().parent)
     except ReelgraphError as exc:
-        raise exc.with_context(file=str(file))
+        exc.with_context(file=str(file))
+        raise

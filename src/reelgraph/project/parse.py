@@ -83,7 +83,9 @@ def _param(value: Any, path: Path_) -> Param:
         raise _invalid((*path, "keys"), "keyframes must have increasing, distinct frames")
     shapes = {len(k.value) if isinstance(k.value, tuple) else 0 for k in keys}
     if len(shapes) != 1:
-        raise _invalid((*path, "keys"), "keyframe values must all be numbers or all vectors of one size")
+        raise _invalid(
+            (*path, "keys"), "keyframe values must all be numbers or all vectors of one size"
+        )
     return Animated(tuple(keys))
 
 
@@ -93,7 +95,9 @@ def _source(value: dict[str, Any], path: Path_) -> Source:
         return MediaSource(value["path"])
     if label == "ImageSequenceSource":
         return ImageSequenceSource(
-            value["pattern"], int(value.get("start_number", 0)), _rate(value["rate"], (*path, "rate"))
+            value["pattern"],
+            int(value.get("start_number", 0)),
+            _rate(value["rate"], (*path, "rate")),
         )
     if label == "ColorSource":
         return ColorSource(_color(value["color"], (*path, "color")))
@@ -133,7 +137,14 @@ class _Builder:
     def track(self, value: dict[str, Any], sequence: str, index: int, path: Path_) -> None:
         kind = TrackKind(value["kind"])
         self.tracks.append(
-            Track(value["id"], sequence, kind, index, value.get("enabled", True), value.get("name", ""))
+            Track(
+                value["id"],
+                sequence,
+                kind,
+                index,
+                value.get("enabled", True),
+                value.get("name", ""),
+            )
         )
         self.paths[value["id"]] = format_path(path)
         for number, clip in enumerate(value.get("clips", [])):

@@ -29,9 +29,7 @@ class EffectSpec:
 
     summary: str
     defaults: Mapping[str, float]
-    ranges: Mapping[str, tuple[float, float]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 EFFECTS: Mapping[str, EffectSpec] = MappingProxyType(

@@ -11,8 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "clip", "color", "effect", "keys", "media", "nested", "project", "sequence",
-    "track", "transform", "transition",
+    "clip",
+    "color",
+    "effect",
+    "keys",
+    "media",
+    "nested",
+    "project",
+    "sequence",
+    "track",
+    "transform",
+    "transition",
 ]
 
 Json = dict[str, Any]
@@ -56,8 +65,14 @@ def effect(kind: str, **params: Any) -> Json:
 
 def clip(clip_id: str, start: int, duration: int, source: Json, **fields: Any) -> Json:
     """A clip; extra fields (source_in, speed, transform, opacity, …) pass through."""
-    return {"schema": "Clip.1", "id": clip_id, "start": start, "duration": duration,
-            "source": source, **fields}
+    return {
+        "schema": "Clip.1",
+        "id": clip_id,
+        "start": start,
+        "duration": duration,
+        "source": source,
+        **fields,
+    }
 
 
 def transition(from_clip: str, to_clip: str, kind: str = "dissolve", **fields: Any) -> Json:
@@ -65,8 +80,13 @@ def transition(from_clip: str, to_clip: str, kind: str = "dissolve", **fields: A
     return {"schema": "Transition.1", "from": from_clip, "to": to_clip, "kind": kind, **fields}
 
 
-def track(track_id: str, kind: str, clips: list[Json], transitions: list[Json] | None = None,
-          **fields: Any) -> Json:
+def track(
+    track_id: str,
+    kind: str,
+    clips: list[Json],
+    transitions: list[Json] | None = None,
+    **fields: Any,
+) -> Json:
     """A video or audio track."""
     body: Json = {"schema": "Track.1", "id": track_id, "kind": kind, "clips": clips, **fields}
     if transitions:
@@ -79,15 +99,30 @@ def sequence(sequence_id: str, tracks: list[Json]) -> Json:
     return {"schema": "Sequence.1", "id": sequence_id, "tracks": tracks}
 
 
-def project(tracks: list[Json], *, width: int = 64, height: int = 48, rate: Any = 30,
-            sample_rate: int = 48000, extra_sequences: list[Json] | None = None,
-            background: str = "#000000", **fields: Any) -> Json:
+def project(
+    tracks: list[Json],
+    *,
+    width: int = 64,
+    height: int = 48,
+    rate: Any = 30,
+    sample_rate: int = 48000,
+    extra_sequences: list[Json] | None = None,
+    background: str = "#000000",
+    **fields: Any,
+) -> Json:
     """A whole project whose main sequence holds ``tracks``."""
     return {
         "schema": "Project.1",
         "name": fields.pop("name", "test"),
-        "format": {"schema": "Format.1", "width": width, "height": height, "rate": rate,
-                   "sample_rate": sample_rate, "channels": 2, "background": background},
+        "format": {
+            "schema": "Format.1",
+            "width": width,
+            "height": height,
+            "rate": rate,
+            "sample_rate": sample_rate,
+            "channels": 2,
+            "background": background,
+        },
         "main": "main",
         "sequences": [sequence("main", tracks), *(extra_sequences or [])],
         **fields,

@@ -47,16 +47,35 @@ def read_frame_number(pixels: np.ndarray) -> int:
 
 
 def write_numbered_clip(
-    path: Path, frames: int, *, rate: Fraction = Fraction(30), width: int = 64, height: int = 48,
-    codec: str = "h264", audio: np.ndarray | None = None, sample_rate: int = 48000,
+    path: Path,
+    frames: int,
+    *,
+    rate: Fraction = Fraction(30),
+    width: int = 64,
+    height: int = 48,
+    codec: str = "h264",
+    audio: np.ndarray | None = None,
+    sample_rate: int = 48000,
 ) -> Path:
     """A clip of ``frames`` numbered frames (and optional ``(2, n)`` audio)."""
-    video = VideoEncodeSettings(codec=codec, width=width, height=height, rate=rate, crf=12, gop=12,
-                                pix_fmt="yuv420p" if codec in ("h264", "h265") else "yuv444p10le"
-                                if codec == "ffv1" else "yuv422p10le")
+    video = VideoEncodeSettings(
+        codec=codec,
+        width=width,
+        height=height,
+        rate=rate,
+        crf=12,
+        gop=12,
+        pix_fmt="yuv420p"
+        if codec in ("h264", "h265")
+        else "yuv444p10le"
+        if codec == "ffv1"
+        else "yuv422p10le",
+    )
     audio_settings = None
     if audio is not None:
-        audio_settings = AudioEncodeSettings(codec="pcm_s16le", sample_rate=sample_rate, bitrate=None)
+        audio_settings = AudioEncodeSettings(
+            codec="pcm_s16le", sample_rate=sample_rate, bitrate=None
+        )
     container = "mov" if audio is not None or codec == "prores" else None
     writer = MediaWriter(str(path), video, audio_settings, container_format=container)
     for index in range(frames):
@@ -67,8 +86,9 @@ def write_numbered_clip(
     return path
 
 
-def write_click_clip(path: Path, seconds: float, click_sample: int, *,
-                     sample_rate: int = 48000) -> Path:
+def write_click_clip(
+    path: Path, seconds: float, click_sample: int, *, sample_rate: int = 48000
+) -> Path:
     """An audio-only WAV of silence with one full-scale click at ``click_sample``."""
     samples = np.zeros((2, int(seconds * sample_rate)), dtype=np.float32)
     samples[:, click_sample : click_sample + 8] = 0.9
@@ -79,8 +99,9 @@ def write_click_clip(path: Path, seconds: float, click_sample: int, *,
     return path
 
 
-def write_solid_png(path: Path, rgba: tuple[int, int, int, int], width: int = 16,
-                    height: int = 16) -> Path:
+def write_solid_png(
+    path: Path, rgba: tuple[int, int, int, int], width: int = 16, height: int = 16
+) -> Path:
     """A PNG of one colour (straight alpha)."""
     pixels = np.zeros((height, width, 4), dtype=np.uint8)
     pixels[...] = rgba

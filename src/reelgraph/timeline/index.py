@@ -116,7 +116,9 @@ class TimelineIndex:
         return self._effect_chain.get(clip, [])
 
 
-def _chains(effects: Iterable[EffectNode], edges: Iterable[GraphEdge]) -> dict[str, list[EffectNode]]:
+def _chains(
+    effects: Iterable[EffectNode], edges: Iterable[GraphEdge]
+) -> dict[str, list[EffectNode]]:
     by_id = {e.id: e for e in effects}
     following = {edge.source: edge.target for edge in edges}
     chains: dict[str, list[EffectNode]] = {}
@@ -129,4 +131,3 @@ def _chains(effects: Iterable[EffectNode], edges: Iterable[GraphEdge]) -> dict[s
             node = following.get(node)
         chains[effect.clip] = chain
     return chains
-

@@ -57,13 +57,20 @@ def validate_timeline(document: ProjectDocument, paths: Mapping[str, str]) -> No
 
 def _check_unique_ids(document: ProjectDocument, paths: Mapping[str, str]) -> None:
     seen: dict[str, str] = {}
-    groups = (document.sequences, document.tracks, document.clips, document.transitions, document.effects)
+    groups = (
+        document.sequences,
+        document.tracks,
+        document.clips,
+        document.transitions,
+        document.effects,
+    )
     for group in groups:
         for item in group:
             if item.id in seen:
                 raise ProjectValidationError(
                     f"{paths.get(item.id, '?')}: id {item.id!r} is already used at {seen[item.id]}",
-                    path=paths.get(item.id, "?"), id=item.id,
+                    path=paths.get(item.id, "?"),
+                    id=item.id,
                 )
             seen[item.id] = paths.get(item.id, "?")
 
@@ -74,7 +81,9 @@ def _check_clip(clip: Clip, kind: TrackKind, sequences: set[str], path: str) -> 
             f"{path}: clip {clip.id!r} lasts {clip.duration} frames", path=path, clip=clip.id
         )
     if clip.start < 0:
-        raise TimeRangeError(f"{path}: clip {clip.id!r} starts before frame 0", path=path, clip=clip.id)
+        raise TimeRangeError(
+            f"{path}: clip {clip.id!r} starts before frame 0", path=path, clip=clip.id
+        )
     if clip.source_in < 0:
         raise TimeRangeError(
             f"{path}: clip {clip.id!r} has a negative source_in", path=path, clip=clip.id
@@ -87,12 +96,14 @@ def _check_clip(clip: Clip, kind: TrackKind, sequences: set[str], path: str) -> 
     if isinstance(source, SequenceSource) and source.sequence not in sequences:
         raise UnknownReferenceError(
             f"{path}.source.sequence: no sequence {source.sequence!r}",
-            path=f"{path}.source.sequence", id=source.sequence,
+            path=f"{path}.source.sequence",
+            id=source.sequence,
         )
     if kind is TrackKind.AUDIO and isinstance(source, (ColorSource, ImageSequenceSource)):
         raise ProjectValidationError(
             f"{path}.source: an audio track cannot hold a picture-only source",
-            path=f"{path}.source", clip=clip.id,
+            path=f"{path}.source",
+            clip=clip.id,
         )
 
 
@@ -103,14 +114,17 @@ def _check_transition(transition: Transition, document: ProjectDocument, path: s
         if clip is None or clip.track != transition.track:
             raise UnknownReferenceError(
                 f"{path}.{role}: no clip {clip_id!r} on track {transition.track!r}",
-                path=f"{path}.{role}", id=clip_id,
+                path=f"{path}.{role}",
+                id=clip_id,
             )
     first, second = clips[transition.from_clip], clips[transition.to_clip]
     if not (first.start < second.start < first.end <= second.end):
         raise TimelineError(
             f"{path}: a transition needs {first.id!r} to overlap the start of {second.id!r} "
-            f"({first.id} covers {first.start}-{first.end}, {second.id} {second.start}-{second.end})",
-            path=path, id=transition.id,
+            f"({first.id} covers {first.start}-{first.end}, "
+            f"{second.id} {second.start}-{second.end})",
+            path=path,
+            id=transition.id,
         )
 
 
@@ -129,7 +143,9 @@ def _check_overlaps(document: ProjectDocument, paths: Mapping[str, str]) -> None
                     path = paths[later.id]
                     raise OverlapError(
                         f"{path}: clip {later.id!r} overlaps {clip.id!r} without a transition",
-                        path=path, clip=later.id, other=clip.id,
+                        path=path,
+                        clip=later.id,
+                        other=clip.id,
                     )
 
 
@@ -145,7 +161,9 @@ def _check_nesting(document: ProjectDocument) -> None:
         state[sequence] = 1
         for child in sorted(children[sequence]):
             if state.get(child) == 1:
-                loop = " -> ".join([*trail[trail.index(child):], child]) if child in trail else child
+                loop = (
+                    " -> ".join([*trail[trail.index(child) :], child]) if child in trail else child
+                )
                 raise NestingCycleError(
                     f"sequence {child!r} contains itself: {loop}", sequence=child, cycle=loop
                 )
