@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from reelgraph.cli import commands
@@ -73,7 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo-media", help="generate the media of the bundled demo project")
     demo.add_argument("folder", nargs="?", default="examples/media")
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_parser(sub)
     return parser
+
+
+#: Modules that each add one subcommand: ``add_parser(sub)`` declares it, and
+#: ``run(args) -> int`` runs it. A new command is a new module plus one line here.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _handler(command: str) -> Callable[[argparse.Namespace], int]:
+    for module_name in COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        if command in getattr(module, "COMMANDS", ()):
+            return module.run  # type: ignore[no-any-return]
+    return commands.run
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -90,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help()
             return 2
-        return commands.run(args)
+        return _handler(args.command)(args)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130
