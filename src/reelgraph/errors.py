@@ -33,6 +33,11 @@ Where a builtin exception means the same thing, the error is also that builtin, 
     │   ├── UnknownSystemError           schedule.unknown_system
     │   ├── DuplicateSystemError         schedule.duplicate_system
     │   └── StageOrderError              schedule.stage_order
+    ├── JobError                         jobs.*
+    │   ├── JobCancelledError            jobs.cancelled  (exit status 130, as for Ctrl-C)
+    │   ├── JobTimeoutError (TimeoutError)   jobs.timeout
+    │   ├── QueueFullError               jobs.queue_full
+    │   └── JobSystemClosedError         jobs.closed
     └── InternalError                    internal.bug (a bug of ours, never the user's)
         ├── UnknownEntityError (KeyError)      internal.unknown_entity
         ├── MissingComponentError (KeyError)   internal.missing_component
@@ -51,6 +56,10 @@ __all__ = [
     "DuplicateSystemError",
     "EncodeError",
     "InternalError",
+    "JobCancelledError",
+    "JobError",
+    "JobSystemClosedError",
+    "JobTimeoutError",
     "MediaError",
     "MediaNotFoundError",
     "MissingComponentError",
@@ -64,6 +73,7 @@ __all__ = [
     "ProjectNotFoundError",
     "ProjectSyntaxError",
     "ProjectValidationError",
+    "QueueFullError",
     "ReelgraphError",
     "ScheduleCycleError",
     "ScheduleError",
@@ -349,3 +359,44 @@ class MissingResourceError(InternalError, KeyError):
     """The world holds no resource of the type asked for."""
 
     code = "internal.missing_resource"
+
+
+class JobError(ReelgraphError):
+    """A job of the job system could not run to its end (cancelled, late, refused)."""
+
+    code = "jobs.error"
+
+
+class JobCancelledError(JobError):
+    """The job's cancellation token was cancelled (by its owner, a parent, or Ctrl-C)."""
+
+    code = "jobs.cancelled"
+    hint = "The work was cancelled on request; run it again to finish it."
+
+
+class JobTimeoutError(JobError, TimeoutError):
+    """A job ran past its time limit, or a wait for jobs ran out of time.
+
+    ``params['phase']`` says which: ``run`` (the job's own limit), ``wait`` (waiting for
+    a result), ``join`` (waiting for the queues to drain).
+    """
+
+    code = "jobs.timeout"
+    hint = "Raise the time limit, or find out why the work is slow (--trace)."
+
+
+class QueueFullError(JobError):
+    """A job was refused because its priority class's queue stayed full (backpressure)."""
+
+    code = "jobs.queue_full"
+    hint = "Submit less at once, wait longer, or raise the class's queue capacity."
+
+
+class JobSystemClosedError(JobError):
+    """A job was submitted to a pool or job system that is shut down."""
+
+    code = "jobs.closed"
+    hint = "Submit jobs only while the job system is open."
+
+
+EXIT_CODES.update({JobError: 8, JobCancelledError: 130})

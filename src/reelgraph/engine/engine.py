@@ -12,11 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from reelgraph.cache import FrameCache
 from reelgraph.ecs import World
 from reelgraph.engine.media_pool import MediaPool
 from reelgraph.engine.resources import (
     ColorProfile,
     CompositedFrame,
+    FrameStatus,
     MixedAudio,
     RenderBackend,
     RenderTarget,
@@ -35,10 +37,14 @@ __all__ = ["Engine", "RenderedTick"]
 
 @dataclass(frozen=True, slots=True)
 class RenderedTick:
-    """What one tick produced: the working-format picture and its samples."""
+    """What one tick produced: the working-format picture and its samples.
 
-    image: np.ndarray
+    On a frame-cache hit there is no working picture, only the cached display ``pixels``.
+    """
+
+    image: np.ndarray | None
     audio: np.ndarray | None
+    pixels: np.ndarray | None = None
 
 
 class Engine:
@@ -52,6 +58,7 @@ class Engine:
         height: int | None = None,
         backend: Backend | None = None,
         with_audio: bool = True,
+        cache: FrameCache | None = None,
     ) -> None:
         self.document = document
         fmt = document.format
@@ -62,6 +69,8 @@ class Engine:
         self.world.insert_resource(RenderTarget(width or fmt.width, height or fmt.height))
         self.world.insert_resource(RenderBackend(backend or CpuBackend()))
         self.world.insert_resource(MediaPool(document))
+        if cache is not None:
+            self.world.insert_resource(cache)
         spawn_timeline(self.world, document)
         self._playhead = self.world.spawn(Playhead(document.main, 0))
         self.schedule = build_schedule(with_audio=with_audio)
@@ -97,13 +106,23 @@ class Engine:
         else:
             self.world.insert_resource(AudioSpan(*audio_span))
         self.schedule.run(self.world)
-        picture = self.world.resource(CompositedFrame)
         audio = self.world.get_resource(MixedAudio)
-        return RenderedTick(picture.image, None if audio is None else audio.samples)
+        samples = None if audio is None else audio.samples
+        status = self.world.resource(FrameStatus)
+        if status.pixels is not None:
+            return RenderedTick(None, samples, status.pixels)
+        return RenderedTick(self.world.resource(CompositedFrame).image, samples)
 
     def render_frame(self, frame: int) -> np.ndarray:
-        """The working-format picture ``(H, W, 4)`` of timeline ``frame``."""
-        return self.tick(frame).image
+        """The working-format picture ``(H, W, 4)`` of timeline ``frame`` (never cached)."""
+        cache = self.world.remove_resource(FrameCache)
+        try:
+            image = self.tick(frame).image
+        finally:
+            if cache is not None:
+                self.world.insert_resource(cache)
+        assert image is not None
+        return image
 
     def close(self) -> None:
         """Close the media."""

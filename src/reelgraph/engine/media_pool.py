@@ -58,6 +58,7 @@ class MediaPool:
         self._video: dict[Any, Any] = {}
         self._audio: dict[str, AudioReader] = {}
         self._stills: dict[str, np.ndarray] = {}
+        self._identities: dict[Any, str] = {}
 
     def path_of(self, source: MediaSource) -> Path:
         """The absolute path of a media source."""
@@ -68,6 +69,19 @@ class MediaPool:
         if source.path not in self._info:
             self._info[source.path] = probe(self.path_of(source))
         return self._info[source.path]
+
+    def identity(self, source: PictureSource) -> str:
+        """A text that changes whenever the source's content may have changed.
+
+        The resolved path with size and modification time of the file (for image
+        sequences: of every numbered file found), computed once per source.
+        """
+        key = source if isinstance(source, ImageSequenceSource) else source.path
+        found = self._identities.get(key)
+        if found is None:
+            found = _identity_of(self._document, source)
+            self._identities[key] = found
+        return found
 
     def size(self, source: PictureSource) -> tuple[int, int]:
         """Width and height of a picture source."""
@@ -183,6 +197,24 @@ class MediaPool:
             reader.close()
         self._video.clear()
         self._audio.clear()
+
+
+def _identity_of(document: ProjectDocument, source: PictureSource) -> str:
+    if isinstance(source, MediaSource):
+        paths = [document.resolve_media(source.path)]
+        label = str(paths[0].resolve())
+    else:
+        folder = document.resolve_media(source.pattern).parent
+        paths = sorted(folder.glob("*")) if folder.is_dir() else []
+        label = f"{document.resolve_media(source.pattern).resolve()}@{source.start_number}/{source.rate}"
+    parts = [label]
+    for path in paths:
+        try:
+            stat = path.stat()
+            parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{path.name}:missing")
+    return "|".join(parts)
 
 
 def _describe(info: MediaInfo) -> str:

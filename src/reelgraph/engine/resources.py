@@ -14,6 +14,7 @@ __all__ = [
     "ColorProfile",
     "CompositedFrame",
     "DecodedFrames",
+    "FrameStatus",
     "MixedAudio",
     "RenderBackend",
     "RenderTarget",
@@ -61,6 +62,14 @@ class DecodedFrames:
     """Source pictures decoded for the current tick, keyed by (source, seconds)."""
 
     frames: dict[tuple[Any, Fraction], np.ndarray] = field(default_factory=dict)
+
+
+@dataclass
+class FrameStatus:
+    """What the Decode set found for this tick: ``pixels`` when the frame was cached."""
+
+    frame: int
+    pixels: np.ndarray | None = None
 
 
 @dataclass

@@ -40,10 +40,14 @@ class OutputSinks:
     bit_depth: int = 8
     delivered: int = 0
 
-    def deliver(self, picture: CompositedFrame, audio: MixedAudio | None) -> None:
-        """Convert once and hand the frame to every sink."""
+    def deliver(self, picture: CompositedFrame, audio: MixedAudio | None) -> np.ndarray:
+        """Convert once and hand the frame to every sink; returns the display pixels."""
         pixels = from_working(picture.image, bit_depth=self.bit_depth)
-        samples = None if audio is None else audio.samples
+        self.deliver_pixels(pixels, None if audio is None else audio.samples)
+        return pixels
+
+    def deliver_pixels(self, pixels: np.ndarray, samples: np.ndarray | None) -> None:
+        """Hand display pixels (already converted, e.g. from the cache) to every sink."""
         for sink in self.sinks:
             sink.write(self.delivered, pixels, samples)
         self.delivered += 1

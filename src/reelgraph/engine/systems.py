@@ -6,15 +6,19 @@ reading and writing World resources; later capabilities add theirs into the same
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from reelgraph.audio.mix import AudioContext, mix_sequence
+from reelgraph.cache import FrameCache
 from reelgraph.ecs import Schedule, Stage, World
-from reelgraph.ecs.criteria import any_events, any_of, not_, resource_exists
+from reelgraph.ecs.criteria import any_events, any_of, not_, resource_exists, resource_matches
 from reelgraph.engine.media_pool import MediaPool
 from reelgraph.engine.resources import (
     CompositedFrame,
     DecodedFrames,
+    FrameStatus,
     MixedAudio,
     RenderBackend,
     RenderTarget,
@@ -22,6 +26,7 @@ from reelgraph.engine.resources import (
 )
 from reelgraph.engine.sinks import OutputSinks
 from reelgraph.graph.build import GraphContext, build_frame_graph
+from reelgraph.graph.keys import graph_keys
 from reelgraph.graph.render_graph import RenderGraph
 from reelgraph.project.document import Format
 from reelgraph.time import sample_at_frame
@@ -57,9 +62,18 @@ def index_timeline(world: World) -> None:
 
 
 def decode_demanded_frames(world: World) -> None:
-    """Decode: fetch, in the working format, every source picture the frame needs."""
+    """Decode: build and key the frame's graph; decode its sources unless the cache has it.
+
+    With a :class:`FrameCache` and sinks present, the finished pixels of a frame are
+    looked up by the output node's key first: a hit skips decoding and compositing.
+    """
     head = playhead(world)
     graph = _graph_for(world, head)
+    world.insert_resource(graph)
+    status = FrameStatus(head.frame, _cached_pixels(world, graph))
+    world.insert_resource(status)
+    if status.pixels is not None:
+        return
     pool = world.resource(MediaPool)
     decoded = DecodedFrames()
     for node in graph.sources():
@@ -67,7 +81,21 @@ def decode_demanded_frames(world: World) -> None:
         if key not in decoded.frames:
             decoded.frames[key] = pool.picture(node.source, node.seconds)
     world.insert_resource(decoded)
-    world.insert_resource(graph)
+
+
+def _cached_pixels(world: World, graph: RenderGraph) -> Any:
+    cache = world.get_resource(FrameCache)
+    sinks = world.get_resource(OutputSinks)
+    if cache is None or sinks is None:
+        return None
+    keys = graph_keys(graph, world.resource(MediaPool).identity)
+    graph.keys = keys
+    return cache.get(pixel_key(keys[graph.output], sinks.bit_depth))
+
+
+def pixel_key(output_key: str, bit_depth: int) -> str:
+    """The cache key of a frame's display pixels at ``bit_depth``."""
+    return hashlib.sha256(f"{output_key}/pixels{bit_depth}".encode()).hexdigest()
 
 
 def _graph_for(world: World, head: Playhead) -> RenderGraph:
@@ -89,16 +117,20 @@ def refresh_render_graph(world: World) -> None:
 
 
 def composite_frame(world: World) -> None:
-    """Composite: evaluate the render graph with the backend."""
+    """Composite: evaluate the render graph with the backend (skipped on a cache hit)."""
     graph = world.resource(RenderGraph)
     frames = world.resource(DecodedFrames).frames
     backend = world.resource(RenderBackend).backend
 
     def fetch(source: object, seconds: object) -> object:
-        return frames[(source, seconds)]
+        return frames[(source, seconds)]  # type: ignore[index]
 
     image = backend.to_array(graph.evaluate(backend, fetch))
     world.insert_resource(CompositedFrame(graph.frame, image))
+
+
+def _frame_needs_compositing(status: FrameStatus) -> bool:
+    return status.pixels is None
 
 
 def mix_frame_audio(world: World) -> None:
@@ -119,11 +151,19 @@ def mix_frame_audio(world: World) -> None:
 
 
 def deliver_outputs(world: World) -> None:
-    """Output: hand the tick's picture and samples to every sink."""
+    """Output: hand the tick's pixels and samples to every sink; fill the frame cache."""
     sinks = world.resource(OutputSinks)
-    picture = world.resource(CompositedFrame)
     audio = world.get_resource(MixedAudio)
-    sinks.deliver(picture, audio)
+    samples = None if audio is None else audio.samples
+    status = world.resource(FrameStatus)
+    if status.pixels is not None:
+        sinks.deliver_pixels(status.pixels, samples)
+        return
+    pixels = sinks.deliver(world.resource(CompositedFrame), audio)
+    cache = world.get_resource(FrameCache)
+    graph = world.resource(RenderGraph)
+    if cache is not None and graph.keys:
+        cache.put(pixel_key(graph.keys[graph.output], sinks.bit_depth), pixels)
 
 
 def build_schedule(*, with_audio: bool = True) -> Schedule:
@@ -136,7 +176,11 @@ def build_schedule(*, with_audio: bool = True) -> Schedule:
     )
     schedule.add_system(decode_demanded_frames, Stage.DECODE)
     schedule.add_system(refresh_render_graph, Stage.GRAPH_EVAL)
-    schedule.add_system(composite_frame, Stage.COMPOSITE)
+    schedule.add_system(
+        composite_frame,
+        Stage.COMPOSITE,
+        run_if=resource_matches(FrameStatus, _frame_needs_compositing),
+    )
     if with_audio:
         schedule.add_system(mix_frame_audio, Stage.OUTPUT)
     schedule.add_system(

@@ -42,6 +42,7 @@ class RenderGraph:
     inputs: list[tuple[int, ...]] = field(default_factory=list)
     output: int = -1
     frame: int = -1
+    keys: list[str] = field(default_factory=list)
     _index: dict[tuple[Node, tuple[int, ...]], int] = field(default_factory=dict, repr=False)
 
     def add(self, node: Node, *inputs: int) -> int:
