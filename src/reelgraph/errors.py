@@ -38,6 +38,18 @@ Where a builtin exception means the same thing, the error is also that builtin, 
     │   ├── JobTimeoutError (TimeoutError)   jobs.timeout
     │   ├── QueueFullError               jobs.queue_full
     │   └── JobSystemClosedError         jobs.closed
+    ├── PluginError                      plugin.*
+    │   ├── PluginManifestError          plugin.manifest
+    │   ├── PluginNotFoundError (LookupError)          plugin.not_found
+    │   ├── PluginLoadError              plugin.load_failed
+    │   ├── PluginVersionError           plugin.engine_version
+    │   ├── PluginFeatureError           plugin.feature_missing
+    │   ├── PluginConflictError          plugin.conflict
+    │   ├── PluginLockError              plugin.lock
+    │   ├── PluginCapabilityError (PermissionError)    plugin.capability_denied
+    │   ├── PluginTimeoutError (TimeoutError)          plugin.timeout
+    │   ├── PluginCrashError             plugin.crashed
+    │   └── PluginNodeError              plugin.node_failed
     └── InternalError                    internal.bug (a bug of ours, never the user's)
         ├── UnknownEntityError (KeyError)      internal.unknown_entity
         ├── MissingComponentError (KeyError)   internal.missing_component
@@ -69,6 +81,18 @@ __all__ = [
     "OutputError",
     "OutputWriteError",
     "OverlapError",
+    "PluginCapabilityError",
+    "PluginConflictError",
+    "PluginCrashError",
+    "PluginError",
+    "PluginFeatureError",
+    "PluginLoadError",
+    "PluginLockError",
+    "PluginManifestError",
+    "PluginNodeError",
+    "PluginNotFoundError",
+    "PluginTimeoutError",
+    "PluginVersionError",
     "ProjectError",
     "ProjectNotFoundError",
     "ProjectSyntaxError",
@@ -288,6 +312,13 @@ class InternalError(ReelgraphError):
     hint = "Please report this with the log file."
 
 
+class PluginError(ReelgraphError):
+    """A plugin cannot be found, loaded, verified or run."""
+
+    code = "plugin.error"
+    hint = "Run 'reelgraph plugins check' to see which plugin is at fault and why."
+
+
 EXIT_CODES: dict[type[ReelgraphError], int] = {
     UsageError: 2,
     TimeFormatError: 2,
@@ -296,6 +327,7 @@ EXIT_CODES: dict[type[ReelgraphError], int] = {
     MediaError: 5,
     OutputError: 6,
     ScheduleError: 7,
+    PluginError: 8,
     InternalError: 70,
 }
 
@@ -400,3 +432,80 @@ class JobSystemClosedError(JobError):
 
 
 EXIT_CODES.update({JobError: 8, JobCancelledError: 130})
+
+
+class PluginManifestError(PluginError):
+    """A ``plugin.toml`` is missing, not TOML, or has a bad field; ``params['field']`` names it."""
+
+    code = "plugin.manifest"
+    hint = "Fix the field of plugin.toml named in the message."
+
+
+class PluginNotFoundError(PluginError, LookupError):
+    """No installed plugin provides the plugin, effect or generator asked for."""
+
+    code = "plugin.not_found"
+    hint = "Install the plugin, or pass its folder with --plugin-path or REELGRAPH_PLUGIN_PATH."
+
+
+class PluginLoadError(PluginError):
+    """A plugin's entry point could not be imported or its factory failed."""
+
+    code = "plugin.load_failed"
+    hint = "Check that the plugin is installed for this Python and imports cleanly."
+
+
+class PluginVersionError(PluginError):
+    """A plugin asks for an engine version range this reelgraph is not in."""
+
+    code = "plugin.engine_version"
+    hint = "Install a plugin version made for this reelgraph, or another reelgraph."
+
+
+class PluginFeatureError(PluginError):
+    """A plugin claims a feature it does not implement (missing method or wrong signature)."""
+
+    code = "plugin.feature_missing"
+    hint = "The plugin was refused: implement the feature's protocol or drop the claim."
+
+
+class PluginConflictError(PluginError):
+    """Two plugins (or a plugin and the engine) claim the same name."""
+
+    code = "plugin.conflict"
+    hint = "Remove one of the two plugins, or rename one."
+
+
+class PluginLockError(PluginError):
+    """The plugin lock file cannot be written, or disagrees with what is installed."""
+
+    code = "plugin.lock"
+    hint = "Run 'reelgraph plugins lock' to record the plugins as they are now."
+
+
+class PluginCapabilityError(PluginError, PermissionError):
+    """A plugin tried something (network, writing files) it did not declare a capability for."""
+
+    code = "plugin.capability_denied"
+    hint = "Declare the capability in the plugin's plugin.toml if the plugin really needs it."
+
+
+class PluginTimeoutError(PluginError, TimeoutError):
+    """A plugin call ran past its time limit; the worker was killed and will be restarted."""
+
+    code = "plugin.timeout"
+    hint = "The plugin hung; report it to its author, or raise the time limit."
+
+
+class PluginCrashError(PluginError):
+    """A sandboxed plugin's worker process died; it will be restarted."""
+
+    code = "plugin.crashed"
+    hint = "The plugin crashed its worker; the worker log in its scratch folder says more."
+
+
+class PluginNodeError(PluginError):
+    """A plugin raised an error or returned a bad picture while rendering a node."""
+
+    code = "plugin.node_failed"
+    hint = "Check the node's parameters; otherwise report it to the plugin's author."

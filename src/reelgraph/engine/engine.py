@@ -24,7 +24,7 @@ from reelgraph.engine.resources import (
     RenderTarget,
     Timebase,
 )
-from reelgraph.engine.systems import AudioSpan, build_schedule
+from reelgraph.engine.systems import AudioSpan, build_schedule, frame_output_key
 from reelgraph.project.document import ProjectDocument
 from reelgraph.render.backend import Backend
 from reelgraph.render.cpu import CpuBackend
@@ -112,6 +112,10 @@ class Engine:
         if status.pixels is not None:
             return RenderedTick(None, samples, status.pixels)
         return RenderedTick(self.world.resource(CompositedFrame).image, samples)
+
+    def frame_key(self, frame: int) -> str:
+        """The content key of timeline ``frame``'s picture (builds its graph, decodes nothing)."""
+        return frame_output_key(self.world, Playhead(self.document.main, frame))
 
     def render_frame(self, frame: int) -> np.ndarray:
         """The working-format picture ``(H, W, 4)`` of timeline ``frame`` (never cached)."""

@@ -93,6 +93,14 @@ def _cached_pixels(world: World, graph: RenderGraph) -> Any:
     return cache.get(pixel_key(keys[graph.output], sinks.bit_depth))
 
 
+def frame_output_key(world: World, head: Playhead) -> str:
+    """The content key of the picture ``head`` points at (nothing is decoded)."""
+    if world.get_resource(TimelineIndex) is None:
+        index_timeline(world)
+    graph = _graph_for(world, head)
+    return graph_keys(graph, world.resource(MediaPool).identity)[graph.output]
+
+
 def pixel_key(output_key: str, bit_depth: int) -> str:
     """The cache key of a frame's display pixels at ``bit_depth``."""
     return hashlib.sha256(f"{output_key}/pixels{bit_depth}".encode()).hexdigest()

@@ -9,43 +9,52 @@ import numpy as np
 from reelgraph.export.presets import ExportSettings
 from reelgraph.media import AudioEncodeSettings, MediaWriter, VideoEncodeSettings, write_png
 
-__all__ = ["EncoderSink", "PngSequenceSink"]
+__all__ = ["EncoderSink", "PngSequenceSink", "audio_settings", "video_settings"]
+
+
+def video_settings(
+    settings: ExportSettings, width: int, height: int, rate: Fraction
+) -> VideoEncodeSettings:
+    """The encoder's video settings for an export."""
+    return VideoEncodeSettings(
+        codec=settings.video_codec,
+        width=width,
+        height=height,
+        rate=rate,
+        pix_fmt=settings.pix_fmt,
+        crf=settings.crf,
+        preset=settings.encoder_preset,
+        threads=settings.threads,
+        gop=settings.gop,
+    )
+
+
+def audio_settings(
+    settings: ExportSettings, sample_rate: int, channels: int
+) -> AudioEncodeSettings | None:
+    """The encoder's audio settings for an export, or None for a silent one."""
+    if settings.audio_codec == "none":
+        return None
+    return AudioEncodeSettings(
+        codec=settings.audio_codec,
+        sample_rate=sample_rate,
+        channels=channels,
+        bitrate=settings.audio_bitrate,
+    )
 
 
 class EncoderSink:
-    """Encodes pictures (and audio unless the codec is ``none``) into one container."""
+    """Encodes pictures (and audio, when given settings) into one container."""
 
     def __init__(
         self,
         path: str,
-        settings: ExportSettings,
-        width: int,
-        height: int,
-        rate: Fraction,
-        sample_rate: int,
-        channels: int,
+        video: VideoEncodeSettings,
+        audio: AudioEncodeSettings | None,
+        container: str,
     ) -> None:
-        video = VideoEncodeSettings(
-            codec=settings.video_codec,
-            width=width,
-            height=height,
-            rate=rate,
-            pix_fmt=settings.pix_fmt,
-            crf=settings.crf,
-            preset=settings.encoder_preset,
-            threads=settings.threads,
-            gop=settings.gop,
-        )
-        audio = None
-        if settings.audio_codec != "none":
-            audio = AudioEncodeSettings(
-                codec=settings.audio_codec,
-                sample_rate=sample_rate,
-                channels=channels,
-                bitrate=settings.audio_bitrate,
-            )
         self.has_audio = audio is not None
-        self._writer = MediaWriter(path, video, audio, container_format=settings.container)
+        self._writer = MediaWriter(path, video, audio, container_format=container)
 
     def write(self, index: int, pixels: np.ndarray, audio: np.ndarray | None) -> None:
         self._writer.write_video(pixels)

@@ -12,21 +12,24 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from reelgraph.cache import FrameCache
 from reelgraph.engine.engine import Engine
-from reelgraph.engine.sinks import CollectSink, FrameHashSink, FrameSink, OutputSinks
+from reelgraph.engine.sinks import CollectSink, FrameHashSink, OutputSinks
 from reelgraph.errors import TimeRangeError
+from reelgraph.export.clock import OutputClock
 from reelgraph.export.destination import Destination
-from reelgraph.export.encoder_sinks import EncoderSink, PngSequenceSink
+from reelgraph.export.encoder_sinks import PngSequenceSink
+from reelgraph.export.segment_store import SegmentStore
+from reelgraph.export.segmented import export_segments
 from reelgraph.export.presets import ExportSettings
 from reelgraph.project.atomic import write_text_atomic
 from reelgraph.project.document import ProjectDocument
-from reelgraph.time import seconds_to_frame
 
-__all__ = ["ExportResult", "Progress", "export_project", "output_frame_count", "render_to_memory"]
+__all__ = ["ExportResult", "Progress", "export_project", "render_to_memory"]
 
 #: Called after every frame with (frames done, frames in all).
 Progress = Callable[[int, int], None]
@@ -42,6 +45,7 @@ class ExportResult:
     height: int
     rate: Fraction
     frame_hashes: tuple[str, ...]
+    stats: dict[str, float] = field(default_factory=dict)
 
 
 def _check_range(engine: Engine, start: int, end: int | None) -> tuple[int, int]:
@@ -59,37 +63,24 @@ def _check_range(engine: Engine, start: int, end: int | None) -> tuple[int, int]
     return start, stop
 
 
-def output_frame_count(start: int, end: int, rate: Fraction, output_rate: Fraction) -> int:
-    """How many output frames cover timeline frames ``[start, end)``."""
-    seconds = Fraction(end - start) / rate
-    return max(1, int((seconds * output_rate).__ceil__()))
-
-
 def _run(
-    engine: Engine,
-    sinks: OutputSinks,
-    start: int,
-    end: int,
-    output_rate: Fraction,
-    progress: Progress | None,
+    engine: Engine, sinks: OutputSinks, clock: OutputClock, progress: Progress | None
 ) -> int:
     """Tick once per output frame; the Output set hands each frame to ``sinks``."""
     engine.world.insert_resource(sinks)
-    fmt = engine.document.format
-    base = Fraction(start) / fmt.rate
-    total = output_frame_count(start, end, fmt.rate, output_rate)
+    total = clock.frame_count
     for index in range(total):
-        here = base + Fraction(index) / output_rate
-        after = base + Fraction(index + 1) / output_rate
-        frame = min(seconds_to_frame(here, fmt.rate), end - 1)
-        span = (
-            seconds_to_frame(here, Fraction(fmt.sample_rate)),
-            seconds_to_frame(after, Fraction(fmt.sample_rate)),
-        )
-        engine.tick(frame, span)
+        engine.tick(clock.timeline_frame(index), clock.sample_span(index, index + 1))
         if progress is not None:
             progress(index + 1, total)
     return total
+
+
+def _caches(cache_dir: Path | None) -> tuple[FrameCache, SegmentStore]:
+    if cache_dir is None:
+        return FrameCache(memory_bytes=256 << 20), SegmentStore(None)
+    frames = FrameCache(disk_root=Path(cache_dir) / "frames")
+    return frames, SegmentStore(Path(cache_dir) / "segments")
 
 
 def export_project(
@@ -101,52 +92,62 @@ def export_project(
     end: int | None = None,
     progress: Progress | None = None,
     frame_hashes: str | Path | None = None,
+    cache_dir: str | Path | None = None,
 ) -> ExportResult:
     """Render ``[start, end)`` of the main sequence to ``output``.
+
+    Video files are written through content-keyed segments (reused from ``cache_dir``
+    when given, so a re-export encodes only what changed); image sequences frame by frame.
 
     Raises:
         ReelgraphError: coded errors for bad media, ranges, settings or output folders;
             the final path is left untouched unless the render finished.
     """
     fmt = document.format
-    width, height = settings.width or fmt.width, settings.height or fmt.height
-    output_rate = settings.rate or fmt.rate
-    with Engine(
-        document, width=width, height=height, with_audio=settings.audio_codec != "none"
-    ) as engine:
-        first, stop = _check_range(engine, start, end)
-        engine.check_media()
-        is_sequence = settings.video_codec == "png"
-        destination = Destination(output, is_sequence=is_sequence)
-        hashes = FrameHashSink()
-        sink: FrameSink
-        try:
-            if is_sequence:
-                sink = PngSequenceSink(destination.sequence_pattern())
-            else:
-                sink = EncoderSink(
-                    str(destination.temporary),
-                    settings,
-                    width,
-                    height,
-                    output_rate,
-                    fmt.sample_rate,
-                    fmt.channels,
-                )
-            sinks = OutputSinks([sink, hashes], bit_depth=settings.bit_depth)
-            try:
-                frames = _run(engine, sinks, first, stop, output_rate, progress)
-                sinks.close()
-            except BaseException:
-                sinks.abort()
-                raise
-            if frame_hashes is not None:
-                write_frame_hashes(frame_hashes, hashes.hashes, output_rate)
-            destination.commit()
-        except BaseException:
-            destination.discard()
-            raise
-    return ExportResult(str(output), frames, width, height, output_rate, tuple(hashes.hashes))
+    size = (settings.width or fmt.width, settings.height or fmt.height)
+    frames, store = _caches(None if cache_dir is None else Path(cache_dir))
+    try:
+        with Engine(document, width=size[0], height=size[1], cache=frames) as engine:
+            first, stop = _check_range(engine, start, end)
+            engine.check_media()
+            clock = OutputClock(first, stop, fmt.rate, settings.rate or fmt.rate, fmt.sample_rate)
+            hashes = _write(engine, clock, settings, size, Path(output), store, progress)
+    finally:
+        store.close()
+    if frame_hashes is not None:
+        write_frame_hashes(frame_hashes, hashes, clock.output_rate)
+    stats = {"segments_reused": store.reused, "segments_encoded": store.encoded,
+             **frames.metrics.to_dict()}
+    return ExportResult(str(output), clock.frame_count, size[0], size[1], clock.output_rate,
+                        tuple(hashes), stats)
+
+
+def _write(
+    engine: Engine,
+    clock: OutputClock,
+    settings: ExportSettings,
+    size: tuple[int, int],
+    output: Path,
+    store: SegmentStore,
+    progress: Progress | None,
+) -> list[str]:
+    is_sequence = settings.video_codec == "png"
+    destination = Destination(output, is_sequence=is_sequence)
+    try:
+        if is_sequence:
+            hashes = FrameHashSink()
+            sink = PngSequenceSink(destination.sequence_pattern())
+            _run(engine, OutputSinks([sink, hashes], bit_depth=settings.bit_depth), clock,
+                 progress)
+            result = hashes.hashes
+        else:
+            result = export_segments(engine, clock, settings, size, str(destination.temporary),
+                                     store, progress)
+        destination.commit()
+    except BaseException:
+        destination.discard()
+        raise
+    return result
 
 
 def write_frame_hashes(path: str | Path, hashes: list[str], rate: Fraction) -> None:
@@ -175,6 +176,7 @@ def render_to_memory(
     with Engine(document, width=width, height=height) as engine:
         first, stop = _check_range(engine, start, end)
         engine.check_media()
-        sinks = OutputSinks([collect], bit_depth=bit_depth)
-        _run(engine, sinks, first, stop, document.format.rate, None)
+        fmt = document.format
+        clock = OutputClock(first, stop, fmt.rate, fmt.rate, fmt.sample_rate)
+        _run(engine, OutputSinks([collect], bit_depth=bit_depth), clock, None)
     return collect

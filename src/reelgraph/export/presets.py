@@ -35,6 +35,7 @@ class ExportSettings:
     width: int | None = None
     height: int | None = None
     rate: Fraction | None = None
+    segment_frames: int | None = None
 
     def replaced(self, **changes: Any) -> ExportSettings:
         """A copy with the given fields changed; ``None`` values leave a field alone."""

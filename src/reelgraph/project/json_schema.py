@@ -135,6 +135,7 @@ def _defs() -> dict[str, Any]:
                 "width": {"type": "integer", "minimum": 2, "multipleOf": 2},
                 "height": {"type": "integer", "minimum": 2, "multipleOf": 2},
                 "rate": _RATE,
+                "segment_frames": {"type": "integer", "minimum": 1},
             },
         ),
         "MediaSource.1": _labelled(
