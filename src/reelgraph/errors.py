@@ -12,7 +12,11 @@ Where a builtin exception means the same thing, the error is also that builtin, 
     │   ├── ProjectNotFoundError (FileNotFoundError)   project.not_found
     │   ├── ProjectSyntaxError           project.syntax
     │   ├── ProjectValidationError       project.invalid
-    │   └── UnknownSchemaError           project.unknown_schema
+    │   ├── UnknownSchemaError           project.unknown_schema
+    │   │   └── SchemaTooNewError        project.too_new
+    │   ├── MigrationError               project.migration
+    │   ├── EditLogError                 project.edit_log
+    │   └── SnapshotNotFoundError (LookupError)        project.snapshot_not_found
     ├── TimelineError                    timeline.*
     │   ├── ZeroLengthClipError          timeline.zero_length
     │   ├── OverlapError                 timeline.overlap
@@ -27,6 +31,8 @@ Where a builtin exception means the same thing, the error is also that builtin, 
     │   └── EncodeError                  media.encode
     ├── OutputError (OSError)            output.*
     │   └── OutputWriteError             output.write_failed
+    │       ├── DiskFullError            output.disk_full
+    │       └── OutputNotWritableError (PermissionError)   output.not_writable
     ├── ScheduleError                    schedule.*  (a plugin or system mis-declared)
     │   ├── ScheduleCycleError           schedule.cycle
     │   ├── UnknownSystemSetError        schedule.unknown_set
@@ -50,22 +56,33 @@ Where a builtin exception means the same thing, the error is also that builtin, 
     │   ├── PluginTimeoutError (TimeoutError)          plugin.timeout
     │   ├── PluginCrashError             plugin.crashed
     │   └── PluginNodeError              plugin.node_failed
+    ├── WatchdogError                    watchdog.*  (a node or an operation misbehaved)
+    │   ├── NodeFailedError              watchdog.node_failed
+    │   ├── NodeTimeoutError (TimeoutError)    watchdog.node_timeout
+    │   ├── BadNodeOutputError           watchdog.bad_output
+    │   └── OperationTimeoutError (TimeoutError)   watchdog.operation_timeout
     └── InternalError                    internal.bug (a bug of ours, never the user's)
         ├── UnknownEntityError (KeyError)      internal.unknown_entity
         ├── MissingComponentError (KeyError)   internal.missing_component
         └── MissingResourceError (KeyError)    internal.missing_resource
 
-The CLI maps each branch to an exit status (:data:`EXIT_CODES`).
+The CLI maps each branch to an exit status (:data:`EXIT_CODES`) and each code to
+localized text (:mod:`reelgraph.i18n`; a test fails if a code lacks an English or a
+Japanese entry). The English ``hint`` of a class is the source its translations follow.
 """
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 __all__ = [
     "EXIT_CODES",
+    "BadNodeOutputError",
     "DecodeError",
+    "DiskFullError",
     "DuplicateSystemError",
+    "EditLogError",
     "EncodeError",
     "InternalError",
     "JobCancelledError",
@@ -74,11 +91,16 @@ __all__ = [
     "JobTimeoutError",
     "MediaError",
     "MediaNotFoundError",
+    "MigrationError",
     "MissingComponentError",
     "MissingResourceError",
     "NestingCycleError",
     "NoStreamError",
+    "NodeFailedError",
+    "NodeTimeoutError",
+    "OperationTimeoutError",
     "OutputError",
+    "OutputNotWritableError",
     "OutputWriteError",
     "OverlapError",
     "PluginCapabilityError",
@@ -101,6 +123,8 @@ __all__ = [
     "ReelgraphError",
     "ScheduleCycleError",
     "ScheduleError",
+    "SchemaTooNewError",
+    "SnapshotNotFoundError",
     "StageOrderError",
     "TimeFormatError",
     "TimeRangeError",
@@ -112,8 +136,10 @@ __all__ = [
     "UnknownSystemSetError",
     "UnsupportedCodecError",
     "UsageError",
+    "WatchdogError",
     "ZeroLengthClipError",
     "exit_code_for",
+    "output_error_for",
 ]
 
 
@@ -121,7 +147,7 @@ class ReelgraphError(Exception):
     """Base of every error reelgraph raises on purpose."""
 
     code = "reelgraph.error"
-    hint = ""
+    hint = "See the message for what went wrong."
 
     def __init__(self, message: str, *, hint: str | None = None, **params: Any) -> None:
         super().__init__(message)
@@ -173,6 +199,7 @@ class ProjectError(ReelgraphError):
     """The project file cannot be used."""
 
     code = "project.error"
+    hint = "Check the project file named in the message."
 
 
 class ProjectNotFoundError(ProjectError, FileNotFoundError):
@@ -207,6 +234,7 @@ class TimelineError(ReelgraphError):
     """The timeline is inconsistent."""
 
     code = "timeline.error"
+    hint = "Fix the clips, tracks or transitions named in the message."
 
 
 class ZeroLengthClipError(TimelineError):
@@ -248,6 +276,7 @@ class MediaError(ReelgraphError):
     """A media file cannot be read or written."""
 
     code = "media.error"
+    hint = "Check the media file named in the message."
 
 
 class MediaNotFoundError(MediaError, FileNotFoundError):
@@ -289,6 +318,7 @@ class OutputError(ReelgraphError, OSError):
     """The output cannot be written."""
 
     code = "output.error"
+    hint = "Check the output path named in the message."
 
 
 class OutputWriteError(OutputError):
@@ -397,6 +427,7 @@ class JobError(ReelgraphError):
     """A job of the job system could not run to its end (cancelled, late, refused)."""
 
     code = "jobs.error"
+    hint = "See the message for the job that did not finish."
 
 
 class JobCancelledError(JobError):
@@ -509,3 +540,122 @@ class PluginNodeError(PluginError):
 
     code = "plugin.node_failed"
     hint = "Check the node's parameters; otherwise report it to the plugin's author."
+
+
+class SchemaTooNewError(UnknownSchemaError):
+    """A label's version is newer than this engine reads: the file came from a newer reelgraph.
+
+    ``params``: ``path`` (the object), ``schema`` (its label), ``current`` (ours). The file
+    is refused whole, never half-read.
+    """
+
+    code = "project.too_new"
+    hint = "Upgrade reelgraph to open this file; it was not read, and nothing in it changed."
+
+
+class MigrationError(ProjectError):
+    """An object of an older schema version could not be upgraded to the current one.
+
+    ``params``: ``path`` (the object), ``schema`` (its old label), ``detail``.
+    """
+
+    code = "project.migration"
+    hint = "The older file is damaged at the path named; fix that object or open a backup."
+
+
+class EditLogError(ProjectError):
+    """The edit log next to the project (``<name>.rglog``) cannot be opened, read or written.
+
+    An edit whose append raised this was *not* acknowledged. ``params``: ``path`` (the
+    log), ``detail`` (what SQLite or the OS said).
+    """
+
+    code = "project.edit_log"
+    hint = (
+        "Check that the project's folder is writable and has free space; "
+        "'reelgraph recover PROJECT' shows what the log holds."
+    )
+
+
+class SnapshotNotFoundError(ProjectError, LookupError):
+    """No snapshot with the id asked for is in the edit log; ``params['snapshot']``."""
+
+    code = "project.snapshot_not_found"
+    hint = "List the snapshots with 'reelgraph recover PROJECT --list'."
+
+
+class DiskFullError(OutputWriteError):
+    """The disk (or the file-size limit) is full; nothing that existed was overwritten."""
+
+    code = "output.disk_full"
+    hint = "Free some space on the disk, or write to another one."
+
+
+class OutputNotWritableError(OutputWriteError, PermissionError):
+    """The output folder or file may not be written (permissions, a read-only disk)."""
+
+    code = "output.not_writable"
+    hint = "Choose a folder you may write to, or change its permissions."
+
+
+class WatchdogError(ReelgraphError):
+    """A render-graph node or a watched operation misbehaved and the policy said to stop.
+
+    ``params``: ``node`` (its index), ``kind`` (its class), ``frame``, and for operations
+    ``operation``. The same codes label the incidents recorded when the policy goes on.
+    """
+
+    code = "watchdog.error"
+    hint = "Render with '--on-error bypass' or '--on-error placeholder' to go on past it."
+
+
+class NodeFailedError(WatchdogError):
+    """A node raised an exception instead of returning a picture; the trace is in the log."""
+
+    code = "watchdog.node_failed"
+    hint = "Render with '--on-error bypass' to skip the node, or fix or remove its effect."
+
+
+class NodeTimeoutError(WatchdogError, TimeoutError):
+    """A node did not finish within its time limit (``params['timeout']`` seconds)."""
+
+    code = "watchdog.node_timeout"
+    hint = "Raise the limit with '--node-timeout', or render with '--on-error bypass'."
+
+
+class BadNodeOutputError(WatchdogError):
+    """A node returned garbage: the wrong shape or type, or NaN/infinite values."""
+
+    code = "watchdog.bad_output"
+    hint = "Render with '--on-error bypass' to skip the node, or fix or remove its effect."
+
+
+class OperationTimeoutError(WatchdogError, TimeoutError):
+    """A watched operation (decoding a frame, say) ran past its limit; ``params['operation']``."""
+
+    code = "watchdog.operation_timeout"
+    hint = "Raise the limit with '--operation-timeout', or check the file or disk involved."
+
+
+EXIT_CODES.update({WatchdogError: 9})
+
+_DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+_NOT_WRITABLE_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+def output_error_for(path: str, exc: OSError, *, detail: str | None = None) -> OutputWriteError:
+    """The coded error for an OS refusal to write ``path``: full disk, not writable, other.
+
+    Args:
+        path: The file or folder being written; becomes ``params['path']``.
+        exc: The OS error (its ``errno`` picks the class).
+        detail: What to say instead of the OS's ``strerror``.
+    """
+    reason = detail or exc.strerror or str(exc) or type(exc).__name__
+    number = exc.errno
+    cls: type[OutputWriteError] = OutputWriteError
+    if number in _DISK_FULL_ERRNOS:
+        cls = DiskFullError
+    elif number in _NOT_WRITABLE_ERRNOS:
+        cls = OutputNotWritableError
+    return cls(f"cannot write {path}: {reason}", path=path, detail=reason)
