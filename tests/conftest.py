@@ -51,3 +51,11 @@ class GoldenFrames:
 @pytest.fixture
 def golden(request: pytest.FixtureRequest, tmp_path: Path) -> GoldenFrames:
     return GoldenFrames(bool(request.config.getoption("--update-golden")), tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_and_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test's caches and logs out of the user's folders."""
+    root = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(root / "xdg-cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(root / "xdg-state"))

@@ -88,6 +88,7 @@ def test_the_bytes_do_not_depend_on_the_machines_thread_settings(project_file, t
                 "-o",
                 str(out),
                 "--no-progress",
+                "--no-cache",
             ],
             check=True,
             env=env,

@@ -11,6 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from reelgraph.cache import default_cache_dir
 from reelgraph.cli.progress import ProgressBar
 from reelgraph.cli.report import emit
 from reelgraph.engine.engine import Engine
@@ -196,6 +197,7 @@ def render(args: argparse.Namespace) -> int:
         start, end = parse_time_range(args.range, document.format.rate)
     show = not (args.no_progress or args.json)
     bar = ProgressBar(force=False) if show else None
+    cache_dir = None if args.no_cache else Path(args.cache_dir or default_cache_dir())
     result = export_project(
         document,
         args.output,
@@ -204,6 +206,7 @@ def render(args: argparse.Namespace) -> int:
         end=end,
         progress=bar,
         frame_hashes=args.frame_hashes,
+        cache_dir=cache_dir,
     )
     data = {
         "ok": True,
@@ -214,11 +217,18 @@ def render(args: argparse.Namespace) -> int:
         "rate": str(result.rate),
         "preset": settings.preset,
         "frame_hashes": args.frame_hashes,
+        "cache": result.stats,
     }
+    stats = result.stats
     emit(
         data,
         f"wrote {result.frames} frames ({result.width}x{result.height} @ {result.rate} "
-        f"fps, {settings.preset}) to {result.path}",
+        f"fps, {settings.preset}) to {result.path}\n"
+        f"cache: {stats.get('memory_hits', 0) + stats.get('disk_hits', 0):.0f} frame hits, "
+        f"{stats.get('memory_misses', 0):.0f} lookups, "
+        f"{stats.get('memory_evictions', 0) + stats.get('disk_evictions', 0):.0f} evictions; "
+        f"segments: {stats.get('segments_reused', 0):.0f} reused, "
+        f"{stats.get('segments_encoded', 0):.0f} encoded",
         args.json,
     )
     return 0

@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--frame-hashes", help="write a SHA-256 per frame to this JSON file")
     render.add_argument("--json", action="store_true", help="machine-readable result")
     render.add_argument("--no-progress", action="store_true", help="no progress bar")
+    render.add_argument(
+        "--cache-dir", help="frame and segment cache (default: $XDG_CACHE_HOME/reelgraph)"
+    )
+    render.add_argument("--no-cache", action="store_true", help="use no on-disk cache")
     _add_render_options(render)
 
     presets = sub.add_parser("presets", help="list the export presets")

@@ -206,6 +206,12 @@ class CancelToken:
         self._expire_if_due()
         return self._timed_out
 
+    def expire_if_due(self) -> bool:
+        """Cancel the token as timed out if its deadline has passed; returns whether it did."""
+        if self._deadline is None or self._clock.now() < self._deadline:
+            return False
+        return self._cancel("timeout", True)
+
     def _expire_if_due(self) -> bool:
         if self._deadline is None or self._clock.now() < self._deadline:
             return False
