@@ -16,13 +16,16 @@ Where a builtin exception means the same thing, the error is also that builtin, 
     │   │   └── SchemaTooNewError        project.too_new
     │   ├── MigrationError               project.migration
     │   ├── EditLogError                 project.edit_log
+    │   ├── EditFormatError              edit.invalid  (an edit's JSON form)
+    │   ├── MacroError                   macro.invalid
     │   └── SnapshotNotFoundError (LookupError)        project.snapshot_not_found
     ├── TimelineError                    timeline.*
     │   ├── ZeroLengthClipError          timeline.zero_length
     │   ├── OverlapError                 timeline.overlap
     │   ├── TimeRangeError               timeline.out_of_range
     │   ├── UnknownReferenceError        timeline.unknown_reference
-    │   └── NestingCycleError            timeline.nesting_cycle
+    │   ├── NestingCycleError            timeline.nesting_cycle
+    │   └── EditRefusedError             edit.refused
     ├── MediaError                       media.*
     │   ├── MediaNotFoundError (FileNotFoundError)     media.not_found
     │   ├── DecodeError                  media.decode
@@ -82,13 +85,16 @@ __all__ = [
     "DecodeError",
     "DiskFullError",
     "DuplicateSystemError",
+    "EditFormatError",
     "EditLogError",
+    "EditRefusedError",
     "EncodeError",
     "InternalError",
     "JobCancelledError",
     "JobError",
     "JobSystemClosedError",
     "JobTimeoutError",
+    "MacroError",
     "MediaError",
     "MediaNotFoundError",
     "MigrationError",
@@ -357,7 +363,7 @@ EXIT_CODES: dict[type[ReelgraphError], int] = {
     MediaError: 5,
     OutputError: 6,
     ScheduleError: 7,
-    PluginError: 8,
+    PluginError: 10,
     InternalError: 70,
 }
 
@@ -659,3 +665,29 @@ def output_error_for(path: str, exc: OSError, *, detail: str | None = None) -> O
     elif number in _NOT_WRITABLE_ERRNOS:
         cls = OutputNotWritableError
     return cls(f"cannot write {path}: {reason}", path=path, detail=reason)
+
+
+class EditFormatError(ProjectError):
+    """An edit's JSON form (``"schema": "Edit.1"``) is malformed; ``params['path']`` names it."""
+
+    code = "edit.invalid"
+    hint = "Correct the field named by the path; every edit needs a known 'kind'."
+
+
+class EditRefusedError(TimelineError):
+    """An edit cannot apply to the project as it is; the project is left unchanged.
+
+    Refusals that a timeline check already names keep that check's code (overlaps,
+    zero-length clips, unknown ids); this one covers the rest (nothing to undo, a split
+    outside the clip, a keyframe that is not there). ``params['edit']`` names the kind.
+    """
+
+    code = "edit.refused"
+    hint = "The project is unchanged; check the edit's ids and times against 'reelgraph info'."
+
+
+class MacroError(ProjectError):
+    """A macro file cannot be read or run; ``params['step']`` names the step when known."""
+
+    code = "macro.invalid"
+    hint = "Fix the macro at the step named; variables are written ${name}."

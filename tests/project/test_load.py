@@ -173,3 +173,20 @@ def test_a_bad_colour_is_a_validation_error_with_a_path():
 def test_an_audio_track_cannot_hold_a_colour():
     with pytest.raises(ProjectValidationError, match="audio track"):
         load(project([track("A1", "audio", [red_clip()])]))
+
+
+def test_a_built_in_effect_with_an_unknown_parameter_names_its_path():
+    from reelgraph.testing import effect
+
+    data = project([track("V1", "video", [red_clip(effects=[effect("exposure", stop=1.0)])])])
+    with pytest.raises(ProjectValidationError) as info:
+        load(data)
+    assert info.value.params["path"] == "sequences[0].tracks[0].clips[0].effects[0].params.stop"
+
+
+def test_an_out_of_range_keyframed_effect_value_is_refused():
+    from reelgraph.testing import effect
+
+    blur = effect("gaussian_blur", radius=keys((0, 1.0), (5, -3.0)))
+    with pytest.raises(ProjectValidationError, match="radius"):
+        load(project([track("V1", "video", [red_clip(effects=[blur])])]))

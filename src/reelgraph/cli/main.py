@@ -11,6 +11,7 @@ from typing import NoReturn
 from reelgraph.cli import commands
 from reelgraph.cli.report import report_error
 from reelgraph.errors import UsageError
+from reelgraph.i18n import LANGUAGES, language_from_argv
 
 __all__ = ["build_parser", "main"]
 
@@ -42,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = _Parser(prog="reelgraph", description="A deterministic, headless video engine.")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, help="language of messages (default: from the locale)"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     info = sub.add_parser("info", help="tracks, clips, duration and media status of a project")
@@ -80,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("folder", nargs="?", default="examples/media")
     for module in COMMAND_MODULES:
         importlib.import_module(module).add_parser(sub)
+    for subparser in {id(p): p for p in sub.choices.values()}.values():
+        # --lang is global, and also accepted after the subcommand's name.
+        subparser.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
     return parser
 
 
@@ -100,8 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in args_list
+    lang = language_from_argv(args_list)
     try:
         args = build_parser().parse_args(args_list)
+        args.lang = lang
         if args.version:
             from reelgraph import __version__
 
@@ -117,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse --help
         return int(exc.code or 0)
     except BaseException as exc:
-        return report_error(exc, as_json)
+        return report_error(exc, as_json, lang)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,10 @@ One tick (:meth:`Schedule.run`) does, in this order:
 * ``world.update_events()``, once, at the END of the tick (an event lives two ticks; see
   :mod:`reelgraph.ecs.events`).
 
+With a tracer (:meth:`Schedule.instrument`), a tick records a span for the tick
+(category ``tick``), each stage (``stage``) and each system that ran (``system``);
+without one the tick takes the untraced path.
+
 If a system raises, the tick stops there: the exception propagates with a note naming the
 system (and, for a :class:`~reelgraph.errors.ReelgraphError`, ``system`` and ``stage`` in
 its params), and the event buffers are not updated.
@@ -35,8 +39,9 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from reelgraph.ecs.criteria import RunCondition
 from reelgraph.ecs.ordering import CycleFound, toposort
@@ -53,10 +58,18 @@ from reelgraph.errors import (
 if TYPE_CHECKING:
     from reelgraph.ecs.world import World
 
-__all__ = ["Schedule", "System", "SystemSpec"]
+__all__ = ["Schedule", "SpanTracer", "System", "SystemSpec"]
 
 System: TypeAlias = Callable[["World"], None]
 """A system: a callable that reads and changes the world; what it returns is ignored."""
+
+
+class SpanTracer(Protocol):
+    """What the schedule needs of a tracer (:class:`reelgraph.trace.Tracer` is one)."""
+
+    def span(self, name: str, category: str, /, **args: Any) -> AbstractContextManager[Any]:
+        """A context manager timing one span."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +118,15 @@ def _conditions(value: RunCondition | Sequence[RunCondition]) -> tuple[RunCondit
 class Schedule:
     """An ordered set of systems, run one tick at a time over a world."""
 
-    __slots__ = ("_chains", "_collect_timings", "_order", "_running", "_systems", "_timings")
+    __slots__ = (
+        "_chains",
+        "_collect_timings",
+        "_order",
+        "_running",
+        "_systems",
+        "_timings",
+        "_tracer",
+    )
 
     def __init__(self, *, collect_timings: bool = False) -> None:
         """Make an empty schedule.
@@ -121,6 +142,18 @@ class Schedule:
         self._collect_timings = collect_timings
         self._timings: dict[str, float] = {}
         self._running = False
+        self._tracer: SpanTracer | None = None
+
+    def instrument(
+        self, *, tracer: SpanTracer | None = None, collect_timings: bool | None = None
+    ) -> None:
+        """Record spans with ``tracer`` (None: stop tracing); switch timings on or off.
+
+        Like timings, spans are diagnostics only: they never change what runs.
+        """
+        self._tracer = tracer
+        if collect_timings is not None:
+            self._collect_timings = collect_timings
 
     # -- declaring ------------------------------------------------------------------------
 
@@ -290,19 +323,37 @@ class Schedule:
         order = self._built_order()
         self._running = True
         try:
-            world.flush()
-            for stage in Stage:
-                for spec in order[stage]:
-                    if all(condition(world) for condition in spec.run_if):
-                        self._run_system(spec, world)
-                        world.flush()
-            world.update_events()
+            if self._tracer is None:
+                self._run_stages(order, world)
+            else:
+                with self._tracer.span("tick", "tick"):
+                    self._run_stages(order, world)
         finally:
             self._running = False
 
+    def _run_stages(self, order: dict[Stage, list[SystemSpec]], world: World) -> None:
+        world.flush()
+        tracer = self._tracer
+        for stage in Stage:
+            if tracer is None:
+                self._run_stage(order[stage], world)
+            else:
+                with tracer.span(stage.name, "stage"):
+                    self._run_stage(order[stage], world)
+        world.update_events()
+
+    def _run_stage(self, specs: list[SystemSpec], world: World) -> None:
+        for spec in specs:
+            if all(condition(world) for condition in spec.run_if):
+                self._run_system(spec, world)
+                world.flush()
+
     def _run_system(self, spec: SystemSpec, world: World) -> None:
         try:
-            if self._collect_timings:
+            if self._tracer is not None:
+                with self._tracer.span(spec.name, "system", stage=spec.stage.name):
+                    spec.func(world)
+            elif self._collect_timings:
                 started = time.perf_counter()
                 spec.func(world)
                 elapsed = time.perf_counter() - started

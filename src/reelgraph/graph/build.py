@@ -23,6 +23,7 @@ from reelgraph.graph.nodes import (
     TransformNode,
     WipeNode,
 )
+from reelgraph.graph.optimize import optimize
 from reelgraph.graph.render_graph import RenderGraph
 from reelgraph.project.document import Format
 from reelgraph.render.backend import Affine, BlendMode, WipeDirection, clip_transform
@@ -53,6 +54,7 @@ class GraphContext:
     width: int
     height: int
     source_size: SourceSize
+    optimize: bool = True
 
 
 def build_frame_graph(context: GraphContext, sequence: str, frame: int) -> RenderGraph:
@@ -60,7 +62,7 @@ def build_frame_graph(context: GraphContext, sequence: str, frame: int) -> Rende
     graph = RenderGraph(frame=frame)
     background = graph.add(SolidNode(context.width, context.height, context.format.background))
     graph.output = _composite(context, graph, sequence, frame, background)
-    return graph
+    return optimize(graph)[0] if context.optimize else graph
 
 
 def _composite(

@@ -19,6 +19,7 @@ __all__ = [
     "BlendNode",
     "DissolveNode",
     "EffectOpNode",
+    "FusedNode",
     "Node",
     "OpacityNode",
     "SolidNode",
@@ -94,6 +95,13 @@ class BlendNode:
     opacity: float
 
 
+@dataclass(frozen=True, slots=True)
+class FusedNode:
+    """Per-pixel single-input steps applied in order in one pass (one input)."""
+
+    steps: tuple[EffectOpNode | OpacityNode, ...]
+
+
 Node: TypeAlias = (
     SourceNode
     | SolidNode
@@ -103,4 +111,5 @@ Node: TypeAlias = (
     | DissolveNode
     | WipeNode
     | BlendNode
+    | FusedNode
 )

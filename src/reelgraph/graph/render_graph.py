@@ -18,6 +18,7 @@ from reelgraph.graph.nodes import (
     BlendNode,
     DissolveNode,
     EffectOpNode,
+    FusedNode,
     Node,
     OpacityNode,
     SolidNode,
@@ -101,4 +102,12 @@ def _run(node: Node, args: list[Any], backend: Backend, fetch: FetchSource) -> A
         return backend.wipe(args[0], args[1], node.progress, node.direction, node.softness)
     if isinstance(node, BlendNode):
         return backend.blend(args[0], args[1], node.mode, node.opacity)
+    if isinstance(node, FusedNode):
+        fused = getattr(backend, "apply_fused", None)
+        if fused is not None:
+            return fused(args[0], node.steps)
+        image = args[0]
+        for step in node.steps:
+            image = _run(step, [image], backend, fetch)
+        return image
     raise TypeError(f"no evaluation for node {type(node).__name__}")

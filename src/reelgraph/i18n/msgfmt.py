@@ -21,7 +21,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["LOCALE_DIR", "compile_catalogs", "mo_bytes", "parse_po"]
+__all__ = ["LOCALE_DIR", "compile_catalogs", "mo_bytes", "parse_po", "po_files"]
 
 #: Where the catalogs live: ``LOCALE_DIR / <lang> / "LC_MESSAGES" / "reelgraph.po"``.
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -29,20 +29,16 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 _MAGIC = 0x950412DE
 
 
-class PoSyntaxError(ValueError):
-    """A ``.po`` file could not be read (a developer's mistake, caught by the tests)."""
-
-
 def _string(token: str, where: str) -> str:
     if not (token.startswith('"') and token.endswith('"')) or len(token) < 2:
-        raise PoSyntaxError(f"{where}: expected a quoted string, got {token!r}")
+        raise ValueError(f"{where}: expected a quoted string, got {token!r}")
     try:
         # A .po string is a C string literal; its escapes are a subset of Python's.
         value = ast.literal_eval(token)
     except (SyntaxError, ValueError) as exc:
-        raise PoSyntaxError(f"{where}: bad string {token!r}: {exc}") from None
+        raise ValueError(f"{where}: bad string {token!r}: {exc}") from None
     if not isinstance(value, str):
-        raise PoSyntaxError(f"{where}: bad string {token!r}")
+        raise ValueError(f"{where}: bad string {token!r}")
     return value
 
 
@@ -50,7 +46,7 @@ def parse_po(text: str, name: str = "<po>") -> dict[str, str]:
     """The translations of a ``.po`` file: ``msgid -> msgstr`` (the header under ``""``).
 
     Raises:
-        PoSyntaxError: a malformed line, or a ``msgid`` given twice.
+        ValueError: a malformed line, or a ``msgid`` given twice.
     """
     entries: dict[str, str] = {}
     msgid: list[str] | None = None
@@ -62,10 +58,10 @@ def parse_po(text: str, name: str = "<po>") -> dict[str, str]:
         nonlocal msgid, msgstr, fuzzy
         if msgid is not None:
             if msgstr is None:
-                raise PoSyntaxError(f"{name}: msgid {''.join(msgid)!r} has no msgstr")
+                raise ValueError(f"{name}: msgid {''.join(msgid)!r} has no msgstr")
             key = "".join(msgid)
             if key in entries:
-                raise PoSyntaxError(f"{name}: msgid {key!r} is given twice")
+                raise ValueError(f"{name}: msgid {key!r} is given twice")
             if not fuzzy or key == "":
                 entries[key] = "".join(msgstr)
         msgid, msgstr, fuzzy = None, None, False
@@ -88,13 +84,13 @@ def parse_po(text: str, name: str = "<po>") -> dict[str, str]:
             current = msgid
         elif line.startswith("msgstr "):
             if msgid is None or msgstr is not None:
-                raise PoSyntaxError(f"{where}: msgstr without its msgid")
+                raise ValueError(f"{where}: msgstr without its msgid")
             msgstr = [_string(line[7:].strip(), where)]
             current = msgstr
         elif line.startswith('"') and current is not None:
             current.append(_string(line, where))
         else:
-            raise PoSyntaxError(f"{where}: cannot read {line!r}")
+            raise ValueError(f"{where}: cannot read {line!r}")
     finish()
     return entries
 

@@ -175,7 +175,9 @@ class JobHandle:
     def _mark_running(self) -> None:
         self._state = JobState.RUNNING
 
-    def _resolve(self, state: JobState, result: Any = None, error: BaseException | None = None) -> bool:
+    def _resolve(
+        self, state: JobState, result: Any = None, error: BaseException | None = None
+    ) -> bool:
         with self._lock:
             if self._done.is_set():
                 return False

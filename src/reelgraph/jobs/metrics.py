@@ -32,7 +32,9 @@ class DurationStats:
     max: float = 0.0
 
     @classmethod
-    def of(cls, samples: Iterable[float], count: int, total: float, maximum: float) -> DurationStats:
+    def of(
+        cls, samples: Iterable[float], count: int, total: float, maximum: float
+    ) -> DurationStats:
         """Summarize ``count`` durations adding up to ``total``; ``samples`` is a window."""
         window = sorted(samples)
         return cls(
@@ -283,7 +285,9 @@ class JobMetrics:
         """The metrics now, as immutable values."""
         with self._lock:
             keys = sorted(self._tallies, key=lambda key: (key[0], key[1]))
-            rows = [_merge(pool, priority, [self._tallies[pool, priority]]) for pool, priority in keys]
+            rows = [
+                _merge(pool, priority, [self._tallies[pool, priority]]) for pool, priority in keys
+            ]
             totals = [
                 _merge("*", priority, [t for (_, p), t in self._tallies.items() if p is priority])
                 for priority in Priority

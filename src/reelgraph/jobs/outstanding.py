@@ -56,9 +56,7 @@ class Outstanding:
         """
         wanted = tuple(classes)
         with self._cond:
-            idle = self._cond.wait_for(
-                lambda: all(self._counts[p] == 0 for p in wanted), timeout
-            )
+            idle = self._cond.wait_for(lambda: all(self._counts[p] == 0 for p in wanted), timeout)
             if not idle:
                 left = {p.label: self._counts[p] for p in wanted if self._counts[p]}
                 raise JobTimeoutError(

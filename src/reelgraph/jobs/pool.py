@@ -115,7 +115,9 @@ class WorkerPool:
             if self._watchdog_interval is not None:
                 self._threads.append(
                     threading.Thread(
-                        target=self._watch, name=f"reelgraph-{self.kind.value}-watchdog", daemon=True
+                        target=self._watch,
+                        name=f"reelgraph-{self.kind.value}-watchdog",
+                        daemon=True,
                     )
                 )
         for thread in self._threads:
@@ -268,7 +270,9 @@ class WorkerPool:
     def _make_room(self, priority: Priority, wait: float | None) -> bool:
         """Wait (holding the condition) until the class has room; False if it never did."""
         if self._closing:
-            raise JobSystemClosedError(f"the {self.kind.value} pool is closed", pool=self.kind.value)
+            raise JobSystemClosedError(
+                f"the {self.kind.value} pool is closed", pool=self.kind.value
+            )
         if self._dispatcher.has_room(priority):
             return True
         if wait is not None and wait <= 0:
@@ -343,7 +347,11 @@ class WorkerPool:
                     result = job.call()
                 else:
                     with self._tracer.span(
-                        job.name, "job", priority=job.priority.label, pool=self.kind.value, id=job.id
+                        job.name,
+                        "job",
+                        priority=job.priority.label,
+                        pool=self.kind.value,
+                        id=job.id,
                     ):
                         result = job.call()
         except BaseException as exc:  # the job's own error: handed to its handle
@@ -416,7 +424,9 @@ class WorkerPool:
         """Where this pool reports."""
         return self._metrics
 
-    def wait_for(self, predicate: Callable[[WorkerPool], bool], timeout: float | None = None) -> bool:
+    def wait_for(
+        self, predicate: Callable[[WorkerPool], bool], timeout: float | None = None
+    ) -> bool:
         """Block until ``predicate(pool)`` holds, re-checked at every state change.
 
         For tests and diagnostics: wait for "two producers blocked" or "one job running"

@@ -6,6 +6,7 @@ is what a schema cannot say (key order, colours). Every error names the field's 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,16 @@ from reelgraph.timeline.components import (
 )
 from reelgraph.timeline.keyframes import Animated, Interp, Keyframe, Param
 
-__all__ = ["parse_document"]
+__all__ = [
+    "Fragment",
+    "parse_clip",
+    "parse_document",
+    "parse_param",
+    "parse_source",
+    "parse_speed",
+    "parse_track",
+    "parse_transition",
+]
 
 Path_ = tuple[str | int, ...]
 
@@ -232,3 +242,71 @@ def parse_document(data: dict[str, Any], base_dir: Path) -> tuple[ProjectDocumen
         base_dir=base_dir,
     )
     return document, builder.paths
+
+
+# -- fragments: one object of a project file, for edits that carry components ------------
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """The components parsed from one object of a project file (a clip, a track)."""
+
+    tracks: tuple[Track, ...] = ()
+    clips: tuple[Clip, ...] = ()
+    transitions: tuple[Transition, ...] = ()
+    effects: tuple[EffectNode, ...] = ()
+    edges: tuple[GraphEdge, ...] = ()
+
+
+def _fragment(builder: _Builder) -> Fragment:
+    return Fragment(
+        tuple(builder.tracks),
+        tuple(builder.clips),
+        tuple(builder.transitions),
+        tuple(builder.effects),
+        tuple(builder.edges),
+    )
+
+
+def parse_clip(value: dict[str, Any], track: str, path: Path_ = ()) -> Fragment:
+    """A schema-valid ``Clip.1`` object on ``track``: the clip, its effects and chain edges."""
+    builder = _Builder()
+    builder.clip(value, track, path)
+    return _fragment(builder)
+
+
+def parse_track(value: dict[str, Any], sequence: str, index: int, path: Path_ = ()) -> Fragment:
+    """A schema-valid ``Track.1`` object at ``index`` of ``sequence``, with its contents."""
+    builder = _Builder()
+    builder.track(value, sequence, index, path)
+    return _fragment(builder)
+
+
+def parse_transition(value: dict[str, Any], track: str, path: Path_ = ()) -> Transition:
+    """A schema-valid ``Transition.1`` object on ``track``."""
+    builder = _Builder()
+    builder.transition(value, track, path)
+    return builder.transitions[0]
+
+
+def parse_param(value: Any, path: Path_ = ()) -> Param:
+    """A number, a vector or an ``Animated.1`` object, as a parameter.
+
+    Raises:
+        ProjectValidationError: keyframes out of order or of mixed shapes.
+    """
+    return _param(value, path)
+
+
+def parse_source(value: dict[str, Any], path: Path_ = ()) -> Source:
+    """A schema-valid source object (``ColorSource.1``, ``MediaSource.1``, …)."""
+    return _source(value, path)
+
+
+def parse_speed(value: Any, path: Path_ = ()) -> Fraction:
+    """A clip speed written as a number or ``"n/d"``.
+
+    Raises:
+        ProjectValidationError: not a number, or 0.
+    """
+    return _speed(value, path)

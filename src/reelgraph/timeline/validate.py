@@ -20,14 +20,17 @@ from reelgraph.errors import (
     ZeroLengthClipError,
 )
 from reelgraph.project.document import ProjectDocument
+from reelgraph.render.effects import EFFECTS, effect_params
 from reelgraph.timeline.components import (
     Clip,
     ColorSource,
+    EffectNode,
     ImageSequenceSource,
     SequenceSource,
     TrackKind,
     Transition,
 )
+from reelgraph.timeline.keyframes import Animated
 
 __all__ = ["validate_timeline"]
 
@@ -53,6 +56,8 @@ def validate_timeline(document: ProjectDocument, paths: Mapping[str, str]) -> No
         _check_transition(transition, document, paths[transition.id])
     _check_overlaps(document, paths)
     _check_nesting(document)
+    for effect in document.effects:
+        _check_effect(effect, paths.get(effect.id, effect.id))
 
 
 def _check_unique_ids(document: ProjectDocument, paths: Mapping[str, str]) -> None:
@@ -105,6 +110,25 @@ def _check_clip(clip: Clip, kind: TrackKind, sequences: set[str], path: str) -> 
             path=f"{path}.source",
             clip=clip.id,
         )
+
+
+def _check_effect(effect: EffectNode, path: str) -> None:
+    """Built-in effect kinds must have known parameters with values in range.
+
+    Kinds the engine does not know are left to the plugin registry, which checks them
+    when plugins are registered.
+    """
+    if effect.kind not in EFFECTS:
+        return
+    for name, param in effect.params:
+        values = [k.value for k in param.keys] if isinstance(param, Animated) else [param]
+        for value in values:
+            try:
+                effect_params(effect.kind, {name: value})  # type: ignore[dict-item]
+            except ValueError as exc:
+                raise ProjectValidationError(
+                    f"{path}.params.{name}: {exc}", path=f"{path}.params.{name}"
+                ) from None
 
 
 def _check_transition(transition: Transition, document: ProjectDocument, path: str) -> None:

@@ -1,0 +1,102 @@
+"""The optimiser saves work without changing a single float."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reelgraph.engine.engine import Engine
+from reelgraph.engine.media_pool import MediaPool
+from reelgraph.graph.build import GraphContext, build_frame_graph
+from reelgraph.graph.nodes import FusedNode, OpacityNode, SolidNode
+from reelgraph.graph.optimize import optimize
+from reelgraph.project.load import load_project_data
+from reelgraph.render.cpu import CpuBackend
+from reelgraph.testing import clip, color, effect, keys, project, track, transform, transition
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def graphs(data: dict, frame: int, base: Path = Path(".")):
+    engine = Engine(load_project_data(data, base))
+    pool = engine.world.resource(MediaPool)
+    fmt = engine.document.format
+    plain = GraphContext(engine.index, fmt, fmt.width, fmt.height, pool.size, optimize=False)
+    graph = build_frame_graph(plain, "main", frame)
+    return engine, graph, optimize(graph)
+
+
+def evaluate(engine: Engine, graph) -> np.ndarray:
+    backend = CpuBackend()
+    pool = engine.world.resource(MediaPool)
+    return backend.to_array(graph.evaluate(backend, pool.picture))
+
+
+SCENES = {
+    "solids": project([
+        track("V1", "video", [clip("a", 0, 10, color("#336699"), opacity=1.0,
+                                   effects=[effect("exposure", stops=0.0),
+                                            effect("saturation", amount=1.5)])]),
+        track("V2", "video", [clip("b", 0, 10, color([0.2, 0.9, 0.4]), opacity=0.6,
+                                   blend="overlay")]),
+    ]),
+    "chain": project([
+        track("V1", "video", [clip("a", 0, 10, color("#808080"),
+                                   transform=transform(scale=0.5, rotation=30),
+                                   effects=[effect("gaussian_blur", radius=1.0),
+                                            effect("exposure", stops=0.5),
+                                            effect("saturation", amount=0.3),
+                                            effect("invert", amount=0.2)], opacity=0.7)]),
+    ]),
+    "transition": project([
+        track("V1", "video", [clip("a", 0, 10, color("#ff0000")), clip("b", 5, 10, color("#0000ff"))],
+              [transition("a", "b")]),
+    ]),
+}
+
+
+@pytest.mark.parametrize("scene", sorted(SCENES))
+@pytest.mark.parametrize("frame", [0, 3, 7, 9])
+def test_optimised_graphs_give_bit_identical_pixels(scene, frame):
+    engine, graph, (optimised, _) = graphs(SCENES[scene], frame)
+    assert np.array_equal(evaluate(engine, graph), evaluate(engine, optimised))
+
+
+def test_the_demo_renders_identically_optimised(tmp_path):
+    demo_media = EXAMPLES / "media"
+    if not (demo_media / "a.mp4").exists():
+        from reelgraph.demo import generate_demo_media
+
+        generate_demo_media(demo_media)
+    import json
+
+    data = json.loads((EXAMPLES / "demo.json").read_text())
+    for frame in (10, 125, 170):
+        engine, graph, (optimised, report) = graphs(data, frame, EXAMPLES)
+        assert np.array_equal(evaluate(engine, graph), evaluate(engine, optimised))
+        assert len(optimised.nodes) <= report.original
+
+
+def test_identity_nodes_are_skipped_and_solids_folded():
+    _, graph, (optimised, report) = graphs(SCENES["solids"], 2)
+    assert report.skipped >= 1 and report.folded >= 2
+    assert all(isinstance(n, SolidNode) for n in optimised.nodes)
+
+
+def test_per_pixel_chains_are_fused_into_one_node():
+    _, _, (optimised, report) = graphs(SCENES["chain"], 2)
+    fused = [n for n in optimised.nodes if isinstance(n, FusedNode)]
+    assert report.fused >= 1 and len(fused) == 1
+    assert [type(step).__name__ for step in fused[0].steps] == ["EffectOpNode"] * 3
+
+
+def test_an_animated_opacity_at_one_is_skipped_only_where_it_is_one():
+    data = project([track("V1", "video", [clip("a", 0, 10, color("#ff0000"),
+                                               transform=transform(scale=0.5),
+                                               opacity=keys((0, 0.5), (5, 1.0)))])])
+    _, _, (early, _) = graphs(data, 1)
+    _, _, (late, report) = graphs(data, 8)
+    assert any(isinstance(n, OpacityNode) for n in early.nodes)
+    assert not any(isinstance(n, OpacityNode) for n in late.nodes)
