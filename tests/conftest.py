@@ -54,7 +54,9 @@ def golden(request: pytest.FixtureRequest, tmp_path: Path) -> GoldenFrames:
 
 
 @pytest.fixture(autouse=True)
-def _private_cache_and_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_cache_and_state(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep every test's caches and logs out of the user's folders."""
     root = tmp_path_factory.getbasetemp()
     monkeypatch.setenv("XDG_CACHE_HOME", str(root / "xdg-cache"))

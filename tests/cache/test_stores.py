@@ -65,7 +65,9 @@ def test_a_truncated_or_foreign_file_is_a_miss(tmp_path):
 def test_the_disk_store_trims_to_its_size_budget_oldest_first(tmp_path):
     store = DiskCache(tmp_path / "s", max_bytes=10_000, compression=0)
     for value in range(6):
-        store.put(f"{value:02d}" * 32, np.random.default_rng(value).integers(0, 255, 3000, dtype=np.uint8))
+        store.put(
+            f"{value:02d}" * 32, np.random.default_rng(value).integers(0, 255, 3000, dtype=np.uint8)
+        )
         path = next((tmp_path / "s").glob(f"*/{value:02d}*.rgc"))
         os.utime(path, (time.time() - 100 + value, time.time() - 100 + value))
     store.trim()

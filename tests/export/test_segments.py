@@ -35,12 +35,16 @@ def trimmed(data: dict) -> dict:
 
 
 @pytest.mark.parametrize("preset", [None, "prores"])
-def test_a_re_export_after_a_small_edit_reencodes_only_changed_segments(export_media, tmp_path, preset):
+def test_a_re_export_after_a_small_edit_reencodes_only_changed_segments(
+    export_media, tmp_path, preset
+):
     cache = tmp_path / "cache"
     name = "out.mov" if preset else "out.mp4"
     first = export(export_media, small_project(), tmp_path / f"first-{name}", cache, preset)
     assert first.stats["segments_encoded"] == 5 and first.stats["segments_reused"] == 0
-    again = export(export_media, trimmed(small_project()), tmp_path / f"again-{name}", cache, preset)
+    again = export(
+        export_media, trimmed(small_project()), tmp_path / f"again-{name}", cache, preset
+    )
     assert again.stats["segments_encoded"] == 1 and again.stats["segments_reused"] == 4
     fresh = export(export_media, trimmed(small_project()), tmp_path / f"fresh-{name}", None, preset)
     assert sha256(tmp_path / f"again-{name}") == sha256(tmp_path / f"fresh-{name}")
@@ -58,9 +62,10 @@ def test_an_unchanged_re_export_reuses_every_segment_and_the_frame_cache(export_
 def test_corrupt_cache_entries_never_change_the_output(export_media, tmp_path):
     cache = tmp_path / "cache"
     export(export_media, small_project(), tmp_path / "a.mp4", cache)
-    for path in sorted((cache / "segments").glob("*/*.seg"))[:2] + sorted(
-        (cache / "frames").glob("*/*.rgc")
-    )[:10]:
+    for path in (
+        sorted((cache / "segments").glob("*/*.seg"))[:2]
+        + sorted((cache / "frames").glob("*/*.rgc"))[:10]
+    ):
         data = bytearray(path.read_bytes())
         data[len(data) // 2] ^= 0x5A
         path.write_bytes(bytes(data))

@@ -35,25 +35,63 @@ def evaluate(engine: Engine, graph) -> np.ndarray:
 
 
 SCENES = {
-    "solids": project([
-        track("V1", "video", [clip("a", 0, 10, color("#336699"), opacity=1.0,
-                                   effects=[effect("exposure", stops=0.0),
-                                            effect("saturation", amount=1.5)])]),
-        track("V2", "video", [clip("b", 0, 10, color([0.2, 0.9, 0.4]), opacity=0.6,
-                                   blend="overlay")]),
-    ]),
-    "chain": project([
-        track("V1", "video", [clip("a", 0, 10, color("#808080"),
-                                   transform=transform(scale=0.5, rotation=30),
-                                   effects=[effect("gaussian_blur", radius=1.0),
-                                            effect("exposure", stops=0.5),
-                                            effect("saturation", amount=0.3),
-                                            effect("invert", amount=0.2)], opacity=0.7)]),
-    ]),
-    "transition": project([
-        track("V1", "video", [clip("a", 0, 10, color("#ff0000")), clip("b", 5, 10, color("#0000ff"))],
-              [transition("a", "b")]),
-    ]),
+    "solids": project(
+        [
+            track(
+                "V1",
+                "video",
+                [
+                    clip(
+                        "a",
+                        0,
+                        10,
+                        color("#336699"),
+                        opacity=1.0,
+                        effects=[effect("exposure", stops=0.0), effect("saturation", amount=1.5)],
+                    )
+                ],
+            ),
+            track(
+                "V2",
+                "video",
+                [clip("b", 0, 10, color([0.2, 0.9, 0.4]), opacity=0.6, blend="overlay")],
+            ),
+        ]
+    ),
+    "chain": project(
+        [
+            track(
+                "V1",
+                "video",
+                [
+                    clip(
+                        "a",
+                        0,
+                        10,
+                        color("#808080"),
+                        transform=transform(scale=0.5, rotation=30),
+                        effects=[
+                            effect("gaussian_blur", radius=1.0),
+                            effect("exposure", stops=0.5),
+                            effect("saturation", amount=0.3),
+                            effect("invert", amount=0.2),
+                        ],
+                        opacity=0.7,
+                    )
+                ],
+            ),
+        ]
+    ),
+    "transition": project(
+        [
+            track(
+                "V1",
+                "video",
+                [clip("a", 0, 10, color("#ff0000")), clip("b", 5, 10, color("#0000ff"))],
+                [transition("a", "b")],
+            ),
+        ]
+    ),
 }
 
 
@@ -93,9 +131,24 @@ def test_per_pixel_chains_are_fused_into_one_node():
 
 
 def test_an_animated_opacity_at_one_is_skipped_only_where_it_is_one():
-    data = project([track("V1", "video", [clip("a", 0, 10, color("#ff0000"),
-                                               transform=transform(scale=0.5),
-                                               opacity=keys((0, 0.5), (5, 1.0)))])])
+    data = project(
+        [
+            track(
+                "V1",
+                "video",
+                [
+                    clip(
+                        "a",
+                        0,
+                        10,
+                        color("#ff0000"),
+                        transform=transform(scale=0.5),
+                        opacity=keys((0, 0.5), (5, 1.0)),
+                    )
+                ],
+            )
+        ]
+    )
     _, _, (early, _) = graphs(data, 1)
     _, _, (late, report) = graphs(data, 8)
     assert any(isinstance(n, OpacityNode) for n in early.nodes)

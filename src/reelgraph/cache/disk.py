@@ -145,8 +145,11 @@ def _encode(value: np.ndarray, level: int) -> bytes:
     array = np.ascontiguousarray(value)
     payload = zlib.compress(array.tobytes(), level)
     header = json.dumps(
-        {"dtype": array.dtype.str, "shape": list(array.shape),
-         "sha256": hashlib.sha256(payload).hexdigest()},
+        {
+            "dtype": array.dtype.str,
+            "shape": list(array.shape),
+            "sha256": hashlib.sha256(payload).hexdigest(),
+        },
         sort_keys=True,
     ).encode()
     return MAGIC + _HEADER_LENGTH.pack(len(header)) + header + payload

@@ -27,8 +27,12 @@ class FrameCache:
         self.metrics = CacheMetrics()
         self.memory = MemoryCache(memory_bytes, self.metrics)
         self.disk = (
-            DiskCache(disk_root, max_bytes=disk_bytes, max_age_seconds=disk_max_age_seconds,
-                      metrics=self.metrics)
+            DiskCache(
+                disk_root,
+                max_bytes=disk_bytes,
+                max_age_seconds=disk_max_age_seconds,
+                metrics=self.metrics,
+            )
             if disk_root is not None
             else None
         )

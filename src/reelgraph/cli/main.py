@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: Modules that each add one subcommand: ``add_parser(sub)`` declares it, and
 #: ``run(args) -> int`` runs it. A new command is a new module plus one line here.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("reelgraph.cli.graph_command",)
 
 
 def _handler(command: str) -> Callable[[argparse.Namespace], int]:

@@ -23,9 +23,9 @@ from reelgraph.errors import TimeRangeError
 from reelgraph.export.clock import OutputClock
 from reelgraph.export.destination import Destination
 from reelgraph.export.encoder_sinks import PngSequenceSink
+from reelgraph.export.presets import ExportSettings
 from reelgraph.export.segment_store import SegmentStore
 from reelgraph.export.segmented import export_segments
-from reelgraph.export.presets import ExportSettings
 from reelgraph.project.atomic import write_text_atomic
 from reelgraph.project.document import ProjectDocument
 
@@ -63,9 +63,7 @@ def _check_range(engine: Engine, start: int, end: int | None) -> tuple[int, int]
     return start, stop
 
 
-def _run(
-    engine: Engine, sinks: OutputSinks, clock: OutputClock, progress: Progress | None
-) -> int:
+def _run(engine: Engine, sinks: OutputSinks, clock: OutputClock, progress: Progress | None) -> int:
     """Tick once per output frame; the Output set hands each frame to ``sinks``."""
     engine.world.insert_resource(sinks)
     total = clock.frame_count
@@ -116,10 +114,14 @@ def export_project(
         store.close()
     if frame_hashes is not None:
         write_frame_hashes(frame_hashes, hashes, clock.output_rate)
-    stats = {"segments_reused": store.reused, "segments_encoded": store.encoded,
-             **frames.metrics.to_dict()}
-    return ExportResult(str(output), clock.frame_count, size[0], size[1], clock.output_rate,
-                        tuple(hashes), stats)
+    stats = {
+        "segments_reused": store.reused,
+        "segments_encoded": store.encoded,
+        **frames.metrics.to_dict(),
+    }
+    return ExportResult(
+        str(output), clock.frame_count, size[0], size[1], clock.output_rate, tuple(hashes), stats
+    )
 
 
 def _write(
@@ -137,12 +139,12 @@ def _write(
         if is_sequence:
             hashes = FrameHashSink()
             sink = PngSequenceSink(destination.sequence_pattern())
-            _run(engine, OutputSinks([sink, hashes], bit_depth=settings.bit_depth), clock,
-                 progress)
+            _run(engine, OutputSinks([sink, hashes], bit_depth=settings.bit_depth), clock, progress)
             result = hashes.hashes
         else:
-            result = export_segments(engine, clock, settings, size, str(destination.temporary),
-                                     store, progress)
+            result = export_segments(
+                engine, clock, settings, size, str(destination.temporary), store, progress
+            )
         destination.commit()
     except BaseException:
         destination.discard()

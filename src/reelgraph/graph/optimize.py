@@ -161,8 +161,12 @@ def _emit(out: RenderGraph, source: int, steps: tuple[Node, ...]) -> int:
     return out.add(node, source)
 
 
-def _resolve(out: RenderGraph, mapping: list[int], chains: dict[int, tuple[int, tuple[Node, ...]]],
-             index: int) -> int:
+def _resolve(
+    out: RenderGraph,
+    mapping: list[int],
+    chains: dict[int, tuple[int, tuple[Node, ...]]],
+    index: int,
+) -> int:
     if mapping[index] >= 0:
         return mapping[index]
     source, steps = chains[index]

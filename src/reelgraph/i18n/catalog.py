@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 
 from reelgraph.i18n.msgfmt import LOCALE_DIR
 
@@ -23,7 +23,7 @@ DOMAIN = "reelgraph"
 LANGUAGES: tuple[str, ...] = ("en", "ja")
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> gettext.NullTranslations:
     """The translations of ``lang`` (a do-nothing catalog when it has none)."""
     return gettext.translation(DOMAIN, str(LOCALE_DIR), languages=[lang], fallback=True)

@@ -108,8 +108,10 @@ class SegmentJoiner:
             raise DecodeError(f"segment packet without timestamps in {self._path}")
         pts = first + _frame_index(packet.pts, time_base, origin, self._rate)
         # Intra-only codecs decode in display order; Matroska may omit their dts.
-        dts = pts if packet.dts is None else (
-            first + _frame_index(packet.dts, time_base, origin, self._rate)
+        dts = (
+            pts
+            if packet.dts is None
+            else (first + _frame_index(packet.dts, time_base, origin, self._rate))
         )
         out = av.Packet(bytes(packet))
         out.pts, out.dts = pts, dts
@@ -146,5 +148,5 @@ class SegmentJoiner:
         self._closed = True
         try:
             self._container.close()
-        except Exception:  # noqa: BLE001 - aborting must not raise
+        except Exception:
             pass

@@ -90,7 +90,9 @@ class GuardRules:
         """Why ``event`` is refused, or None when it is allowed."""
         if event in _NETWORK_EVENTS:
             if "network" not in self.capabilities:
-                return f"{event} {_short(args[1:] if event.endswith(('connect', 'bind')) else args)}"
+                return (
+                    f"{event} {_short(args[1:] if event.endswith(('connect', 'bind')) else args)}"
+                )
             return None
         if event == "open":
             return self._check_open(args)

@@ -273,8 +273,7 @@ def check_engine_version(manifest: PluginManifest, engine_version: str) -> None:
     """
     if not version_in_range(engine_version, manifest.engine):
         raise PluginVersionError(
-            f"plugin {manifest.name!r} needs reelgraph {manifest.engine}; this is "
-            f"{engine_version}",
+            f"plugin {manifest.name!r} needs reelgraph {manifest.engine}; this is {engine_version}",
             plugin=manifest.name,
             engine=manifest.engine,
             have=engine_version,

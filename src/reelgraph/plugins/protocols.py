@@ -60,9 +60,7 @@ class OpSpec:
 
     summary: str
     defaults: Mapping[str, PluginValue]
-    ranges: Mapping[str, tuple[float, float]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=lambda: MappingProxyType({}))
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     paths: tuple[str, ...] = ()
 
@@ -82,7 +80,9 @@ class OpSpec:
         return cls(
             summary=str(data["summary"]),
             defaults=MappingProxyType({k: _value(v) for k, v in data["defaults"].items()}),
-            ranges=MappingProxyType({k: (float(v[0]), float(v[1])) for k, v in data["ranges"].items()}),
+            ranges=MappingProxyType(
+                {k: (float(v[0]), float(v[1])) for k, v in data["ranges"].items()}
+            ),
             choices=MappingProxyType({k: tuple(v) for k, v in data["choices"].items()}),
             paths=tuple(data["paths"]),
         )

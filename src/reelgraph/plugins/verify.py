@@ -137,16 +137,15 @@ def _check_member(
         raise _refuse(manifest, feature, f"the signature of {member} cannot be read") from None
     problem = _signature_problem(wanted, actual)
     if problem is not None:
-        raise _refuse(manifest, feature, f"{member} has the wrong signature: {problem} "
-                      f"(expected {shape})")
+        raise _refuse(
+            manifest, feature, f"{member} has the wrong signature: {problem} (expected {shape})"
+        )
 
 
 def _signature_problem(
     wanted: list[inspect.Parameter], actual: list[inspect.Parameter]
 ) -> str | None:
-    positional = [
-        p for p in actual if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    ]
+    positional = [p for p in actual if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     varargs = any(p.kind is p.VAR_POSITIONAL for p in actual)
     if len(positional) < len(wanted) and not varargs:
         return f"takes {len(positional)} argument(s), not {len(wanted)}"
