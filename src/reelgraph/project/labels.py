@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reelgraph.errors import UnknownSchemaError
+from reelgraph.errors import SchemaTooNewError, UnknownSchemaError
 from reelgraph.project.json_schema import CURRENT_VERSIONS
 
 __all__ = ["check_labels", "format_path", "split_label"]
@@ -28,26 +28,36 @@ def split_label(label: object) -> tuple[str, int] | None:
     return name, int(version)
 
 
-def check_labels(document: Any, path: tuple[str | int, ...] = ()) -> None:
+def check_labels(
+    document: Any, path: tuple[str | int, ...] = (), *, older_ok: bool = False
+) -> None:
     """Walk the document and refuse unknown names and versions newer than ours.
 
+    Args:
+        document: Parsed JSON.
+        path: Where ``document`` sits in the file.
+        older_ok: Let versions older than ours pass (before migrations run).
+
     Raises:
-        UnknownSchemaError: with ``path`` naming the object and ``schema`` its label.
+        SchemaTooNewError: a version newer than ours (the file is from a newer reelgraph).
+        UnknownSchemaError: an unknown name, a malformed label, or (unless ``older_ok``)
+            an old version no migration upgraded; ``path`` names the object, ``schema``
+            its label.
     """
     if isinstance(document, list):
         for index, item in enumerate(document):
-            check_labels(item, (*path, index))
+            check_labels(item, (*path, index), older_ok=older_ok)
         return
     if not isinstance(document, dict):
         return
     if "schema" in document:
-        _check_one(document["schema"], path)
+        _check_one(document["schema"], path, older_ok)
     for key, value in document.items():
         if key != "metadata":
-            check_labels(value, (*path, key))
+            check_labels(value, (*path, key), older_ok=older_ok)
 
 
-def _check_one(label: object, path: tuple[str | int, ...]) -> None:
+def _check_one(label: object, path: tuple[str | int, ...], older_ok: bool = False) -> None:
     where = format_path((*path, "schema"))
     parsed = split_label(label)
     if parsed is None:
@@ -59,11 +69,16 @@ def _check_one(label: object, path: tuple[str | int, ...]) -> None:
         raise UnknownSchemaError(f"{where}: unknown schema {name!r}", path=where, schema=str(label))
     current = CURRENT_VERSIONS[name]
     if version > current:
-        raise UnknownSchemaError(
+        raise SchemaTooNewError(
             f"{where}: {label} is newer than this engine reads ({name}.{current}); "
             "upgrade reelgraph to open this file",
             path=where,
             schema=str(label),
+            current=f"{name}.{current}",
         )
-    if version < 1:
-        raise UnknownSchemaError(f"{where}: no such version {label}", path=where, schema=str(label))
+    if version < current and not older_ok:
+        raise UnknownSchemaError(
+            f"{where}: {label} is an old version with no migration to {name}.{current}",
+            path=where,
+            schema=str(label),
+        )

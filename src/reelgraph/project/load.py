@@ -1,4 +1,4 @@
-"""Open a project file: read, check labels, validate against the schema, build, check.
+"""Open a project file: read, check labels, migrate, validate against the schema, build, check.
 
 Each step turns its failure into a coded error that names the file and the field path;
 a user never sees a traceback for a bad project.
@@ -22,6 +22,7 @@ from reelgraph.errors import (
 from reelgraph.project.document import ProjectDocument
 from reelgraph.project.json_schema import project_json_schema
 from reelgraph.project.labels import check_labels, format_path
+from reelgraph.project.migrations import upgrade_document
 from reelgraph.project.parse import parse_document
 from reelgraph.timeline.validate import validate_timeline
 
@@ -38,17 +39,25 @@ def _read(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ProjectNotFoundError(f"no project file at {path}", path=str(path)) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise ProjectSyntaxError(f"cannot read {path}: {exc}", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ProjectSyntaxError(
+            f"cannot read {path}: {reason}", path=str(path), detail=reason
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
+        detail = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         raise ProjectSyntaxError(
-            f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            f"{path}: {detail}",
             path=str(path),
             line=exc.lineno,
             column=exc.colno,
+            detail=detail,
         ) from None
+    except RecursionError:
+        detail = "the JSON is nested too deeply"
+        raise ProjectSyntaxError(f"{path}: {detail}", path=str(path), detail=detail) from None
 
 
 def _schema_error(data: Any) -> ProjectValidationError | None:
@@ -59,7 +68,8 @@ def _schema_error(data: Any) -> ProjectValidationError | None:
     error = max(errors, key=lambda e: (len(e.absolute_path), [str(p) for p in e.absolute_path]))
     best = jsonschema.exceptions.best_match([error])
     where = format_path(list(best.absolute_path))
-    return ProjectValidationError(f"{where}: {_describe(best)}", path=where)
+    detail = _describe(best)
+    return ProjectValidationError(f"{where}: {detail}", path=where, detail=detail)
 
 
 def _describe(error: jsonschema.ValidationError) -> str:
@@ -73,13 +83,21 @@ def _describe(error: jsonschema.ValidationError) -> str:
 def load_project_data(data: Any, base_dir: Path) -> ProjectDocument:
     """Build and check a project from already-parsed JSON data.
 
+    Older schema versions are upgraded first (:mod:`reelgraph.project.migrations`).
+
     Raises:
-        UnknownSchemaError, ProjectValidationError, TimelineError: as for :func:`load_project`.
+        UnknownSchemaError, MigrationError, ProjectValidationError, TimelineError: as for
+            :func:`load_project`.
     """
     if not isinstance(data, dict):
         raise ProjectValidationError("$: a project must be a JSON object", path="$")
-    check_labels(data)
-    error = _schema_error(data)
+    try:
+        check_labels(data, older_ok=True)
+        data = upgrade_document(data)
+        check_labels(data)
+        error = _schema_error(data)
+    except RecursionError:
+        raise ProjectValidationError("$: the project is nested too deeply", path="$") from None
     if error is not None:
         raise error
     document, paths = parse_document(data, base_dir)
@@ -93,7 +111,9 @@ def load_project(path: str | Path) -> ProjectDocument:
     Raises:
         ProjectNotFoundError: no file at ``path``.
         ProjectSyntaxError: not JSON.
-        UnknownSchemaError: an unknown or too-new ``"Name.N"`` label.
+        UnknownSchemaError: an unknown ``"Name.N"`` label; SchemaTooNewError (a subclass)
+            for a version newer than this engine reads.
+        MigrationError: an object of an older version too malformed to upgrade.
         ProjectValidationError: a field of the wrong type or value (``params['path']``).
         TimelineError: overlaps, zero-length clips, bad references, nesting loops.
     """

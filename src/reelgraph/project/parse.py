@@ -50,7 +50,7 @@ Path_ = tuple[str | int, ...]
 
 def _invalid(path: Path_, message: str) -> ProjectValidationError:
     where = format_path(path)
-    return ProjectValidationError(f"{where}: {message}", path=where)
+    return ProjectValidationError(f"{where}: {message}", path=where, detail=message)
 
 
 def _rate(value: Any, path: Path_) -> Fraction:
