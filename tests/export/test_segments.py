@@ -83,3 +83,23 @@ def test_the_frame_cache_skips_compositing_for_frames_it_has(export_media, tmp_p
     assert again.stats["segments_encoded"] == 5
     assert again.stats["disk_hits"] == 50 and again.stats["disk_misses"] == 0
     assert sha256(tmp_path / "a.mp4") == sha256(tmp_path / "b.mp4")
+
+
+def test_a_parallel_export_writes_the_same_bytes_as_one_process(export_media, tmp_path):
+    path = export_media / "p.json"
+    path.write_text(json.dumps(small_project()))
+    document = load_project(path)
+    settings = resolve_settings("x.mp4", None, {}, {"segment_frames": 10})
+    one = export_project(document, tmp_path / "one.mp4", settings)
+    two = export_project(document, tmp_path / "two.mp4", settings, workers=2)
+    assert sha256(tmp_path / "one.mp4") == sha256(tmp_path / "two.mp4")
+    assert one.frame_hashes == two.frame_hashes and two.stats["segments_encoded"] == 5
+
+
+def test_work_is_split_into_contiguous_shares_of_similar_size():
+    from reelgraph.export.parallel import split_work
+
+    assert split_work([10] * 5, 2) == [[0, 1, 2], [3, 4]]
+    assert split_work([10] * 4, 2) == [[0, 1], [2, 3]]
+    assert split_work([10], 3) == [[0]]
+    assert sum(split_work([1] * 7, 3), []) == list(range(7))

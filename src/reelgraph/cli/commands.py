@@ -18,6 +18,8 @@ from reelgraph.engine.engine import Engine
 from reelgraph.errors import TimeRangeError, UsageError
 from reelgraph.export.job import export_project
 from reelgraph.export.presets import PRESETS, resolve_settings
+from reelgraph.jobs.cancel import CancelToken
+from reelgraph.jobs.interrupt import cancel_on_interrupt
 from reelgraph.media import write_png
 from reelgraph.project.document import ProjectDocument
 from reelgraph.project.json_schema import project_json_schema
@@ -25,6 +27,8 @@ from reelgraph.project.load import load_project
 from reelgraph.render.color import from_working
 from reelgraph.time import format_timecode, parse_rate, parse_time, parse_time_range
 from reelgraph.timeline.components import MediaSource
+from reelgraph.trace.instruments import Instruments
+from reelgraph.trace.tracer import Tracer
 
 __all__ = ["run"]
 
@@ -198,16 +202,24 @@ def render(args: argparse.Namespace) -> int:
     show = not (args.no_progress or args.json)
     bar = ProgressBar(force=False) if show else None
     cache_dir = None if args.no_cache else Path(args.cache_dir or default_cache_dir())
-    result = export_project(
-        document,
-        args.output,
-        settings,
-        start=start,
-        end=end,
-        progress=bar,
-        frame_hashes=args.frame_hashes,
-        cache_dir=cache_dir,
-    )
+    instruments = _instruments(args)
+    try:
+        with cancel_on_interrupt(instruments.token or CancelToken("render")):
+            result = export_project(
+                document,
+                args.output,
+                settings,
+                start=start,
+                end=end,
+                progress=bar,
+                frame_hashes=args.frame_hashes,
+                cache_dir=cache_dir,
+                workers=max(1, args.workers),
+                instruments=instruments,
+            )
+    finally:
+        if args.trace and instruments.tracer is not None:
+            instruments.tracer.write(args.trace, project=str(args.project))
     data = {
         "ok": True,
         "output": result.path,
@@ -218,7 +230,11 @@ def render(args: argparse.Namespace) -> int:
         "preset": settings.preset,
         "frame_hashes": args.frame_hashes,
         "cache": result.stats,
+        "trace": args.trace,
     }
+    report = instruments.report.format() if args.metrics and instruments.report else ""
+    if args.metrics and instruments.report is not None:
+        data["metrics"] = instruments.report.to_dict()
     stats = result.stats
     emit(
         data,
@@ -228,10 +244,17 @@ def render(args: argparse.Namespace) -> int:
         f"{stats.get('memory_misses', 0):.0f} lookups, "
         f"{stats.get('memory_evictions', 0) + stats.get('disk_evictions', 0):.0f} evictions; "
         f"segments: {stats.get('segments_reused', 0):.0f} reused, "
-        f"{stats.get('segments_encoded', 0):.0f} encoded",
+        f"{stats.get('segments_encoded', 0):.0f} encoded" + (f"\n{report}" if report else ""),
         args.json,
     )
     return 0
+
+
+def _instruments(args: argparse.Namespace) -> Instruments:
+    """A tracer only for ``--trace``/``--metrics``; always a root token for Ctrl-C."""
+    wanted = bool(args.trace or args.metrics)
+    tracer = Tracer(keep_events=bool(args.trace)) if wanted else None
+    return Instruments(tracer=tracer, metrics=bool(args.metrics), token=CancelToken("render"))
 
 
 def presets(args: argparse.Namespace) -> int:

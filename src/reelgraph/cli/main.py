@@ -37,6 +37,13 @@ def _add_render_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--video-codec", choices=("h264", "h265", "prores", "ffv1", "png"))
     group.add_argument("--audio-codec", choices=("aac", "flac", "pcm_s16le", "pcm_s24le", "none"))
     group.add_argument("--audio-bitrate", type=int)
+    diagnostics = parser.add_argument_group("diagnostics (never change the output)")
+    diagnostics.add_argument(
+        "--trace", metavar="FILE", help="write a Chrome trace-event JSON (open in ui.perfetto.dev)"
+    )
+    diagnostics.add_argument(
+        "--metrics", action="store_true", help="print per-stage/system/node times, queues, cache"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--cache-dir", help="frame and segment cache (default: $XDG_CACHE_HOME/reelgraph)"
     )
     render.add_argument("--no-cache", action="store_true", help="use no on-disk cache")
+    render.add_argument(
+        "--workers", type=int, default=1, help="processes encoding segments (same bytes)"
+    )
     _add_render_options(render)
 
     presets = sub.add_parser("presets", help="list the export presets")

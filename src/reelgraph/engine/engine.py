@@ -31,6 +31,7 @@ from reelgraph.render.cpu import CpuBackend
 from reelgraph.timeline.components import Playhead, TrackKind
 from reelgraph.timeline.index import TimelineIndex
 from reelgraph.timeline.spawn import index_from_world, spawn_timeline
+from reelgraph.trace.instruments import Instruments
 
 __all__ = ["Engine", "RenderedTick"]
 
@@ -59,6 +60,7 @@ class Engine:
         backend: Backend | None = None,
         with_audio: bool = True,
         cache: FrameCache | None = None,
+        instruments: Instruments | None = None,
     ) -> None:
         self.document = document
         fmt = document.format
@@ -74,6 +76,8 @@ class Engine:
         spawn_timeline(self.world, document)
         self._playhead = self.world.spawn(Playhead(document.main, 0))
         self.schedule = build_schedule(with_audio=with_audio)
+        if instruments is not None:
+            instruments.install(self)
 
     @property
     def media(self) -> MediaPool:

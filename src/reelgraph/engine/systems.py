@@ -28,11 +28,13 @@ from reelgraph.engine.sinks import OutputSinks
 from reelgraph.graph.build import GraphContext, build_frame_graph
 from reelgraph.graph.keys import graph_keys
 from reelgraph.graph.render_graph import RenderGraph
+from reelgraph.jobs.cancel import CancelToken
 from reelgraph.project.document import Format
 from reelgraph.time import sample_at_frame
 from reelgraph.timeline.components import Playhead
 from reelgraph.timeline.index import TimelineIndex
 from reelgraph.timeline.spawn import index_from_world
+from reelgraph.trace.tracer import Tracer
 
 __all__ = ["AudioSpan", "build_schedule", "playhead"]
 
@@ -75,11 +77,18 @@ def decode_demanded_frames(world: World) -> None:
     if status.pixels is not None:
         return
     pool = world.resource(MediaPool)
+    tracer = world.get_resource(Tracer)
     decoded = DecodedFrames()
     for node in graph.sources():
         key = (node.source, node.seconds)
-        if key not in decoded.frames:
+        if key in decoded.frames:
+            continue
+        if tracer is None:
             decoded.frames[key] = pool.picture(node.source, node.seconds)
+        else:
+            name = getattr(node.source, "path", None) or getattr(node.source, "pattern", "")
+            with tracer.span("decode", "decode", source=name):
+                decoded.frames[key] = pool.picture(node.source, node.seconds)
     world.insert_resource(decoded)
 
 
@@ -174,9 +183,15 @@ def deliver_outputs(world: World) -> None:
         cache.put(pixel_key(graph.keys[graph.output], sinks.bit_depth), pixels)
 
 
+def stop_if_cancelled(world: World) -> None:
+    """Ingest: stop the render between frames once its token is cancelled (Ctrl-C)."""
+    world.resource(CancelToken).check()
+
+
 def build_schedule(*, with_audio: bool = True) -> Schedule:
     """The engine's schedule; validated when built, before the first tick."""
     schedule = Schedule()
+    schedule.add_system(stop_if_cancelled, Stage.INGEST, run_if=resource_exists(CancelToken))
     schedule.add_system(
         index_timeline,
         Stage.INGEST,

@@ -28,6 +28,9 @@ from reelgraph.export.segment_store import SegmentStore
 from reelgraph.export.segmented import export_segments
 from reelgraph.project.atomic import write_text_atomic
 from reelgraph.project.document import ProjectDocument
+from reelgraph.trace.instruments import Instruments
+from reelgraph.trace.sink import traced_sink
+from reelgraph.trace.tracer import Tracer
 
 __all__ = ["ExportResult", "Progress", "export_project", "render_to_memory"]
 
@@ -91,11 +94,17 @@ def export_project(
     progress: Progress | None = None,
     frame_hashes: str | Path | None = None,
     cache_dir: str | Path | None = None,
+    instruments: Instruments | None = None,
+    workers: int = 1,
 ) -> ExportResult:
     """Render ``[start, end)`` of the main sequence to ``output``.
 
+    ``instruments`` (optional) traces the render, collects its metrics report and holds
+    the cancellation token that stops it (see :class:`~reelgraph.trace.Instruments`).
+
     Video files are written through content-keyed segments (reused from ``cache_dir``
     when given, so a re-export encodes only what changed); image sequences frame by frame.
+    ``workers`` > 1 encodes missing segments in that many processes (same bytes).
 
     Raises:
         ReelgraphError: coded errors for bad media, ranges, settings or output folders;
@@ -105,11 +114,17 @@ def export_project(
     size = (settings.width or fmt.width, settings.height or fmt.height)
     frames, store = _caches(None if cache_dir is None else Path(cache_dir))
     try:
-        with Engine(document, width=size[0], height=size[1], cache=frames) as engine:
+        with Engine(
+            document, width=size[0], height=size[1], cache=frames, instruments=instruments
+        ) as engine:
             first, stop = _check_range(engine, start, end)
             engine.check_media()
             clock = OutputClock(first, stop, fmt.rate, settings.rate or fmt.rate, fmt.sample_rate)
-            hashes = _write(engine, clock, settings, size, Path(output), store, progress)
+            hashes = _write(
+                engine, clock, settings, size, Path(output), store, progress, workers
+            )
+            if instruments is not None:
+                instruments.collect(engine)
     finally:
         store.close()
     if frame_hashes is not None:
@@ -132,18 +147,30 @@ def _write(
     output: Path,
     store: SegmentStore,
     progress: Progress | None,
+    workers: int = 1,
 ) -> list[str]:
     is_sequence = settings.video_codec == "png"
     destination = Destination(output, is_sequence=is_sequence)
     try:
         if is_sequence:
             hashes = FrameHashSink()
-            sink = PngSequenceSink(destination.sequence_pattern())
+            sink = traced_sink(
+                PngSequenceSink(destination.sequence_pattern()),
+                engine.world.get_resource(Tracer),
+                "png",
+            )
             _run(engine, OutputSinks([sink, hashes], bit_depth=settings.bit_depth), clock, progress)
             result = hashes.hashes
         else:
             result = export_segments(
-                engine, clock, settings, size, str(destination.temporary), store, progress
+                engine,
+                clock,
+                settings,
+                size,
+                str(destination.temporary),
+                store,
+                progress,
+                workers=workers,
             )
         destination.commit()
     except BaseException:

@@ -40,8 +40,8 @@ def _file_sha256(path: Path) -> str:
 class SegmentStore:
     """Segments under ``root`` (a temporary folder, removed on close, when None)."""
 
-    def __init__(self, root: Path | None) -> None:
-        self._temporary = root is None
+    def __init__(self, root: Path | None, *, temporary: bool | None = None) -> None:
+        self._temporary = root is None if temporary is None else temporary
         self.root = Path(tempfile.mkdtemp(prefix="reelgraph-segments-")) if root is None else root
         self.root.mkdir(parents=True, exist_ok=True)
         self.reused = 0

@@ -15,17 +15,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reelgraph.audio.mix import AudioContext, mix_sequence
+from reelgraph.cache import FrameCache
 from reelgraph.engine.engine import Engine
 from reelgraph.engine.sinks import FrameHashSink, OutputSinks
 from reelgraph.export.clock import OutputClock
+from reelgraph.errors import InternalError
 from reelgraph.export.encoder_sinks import EncoderSink, audio_settings, video_settings
+from reelgraph.export.parallel import run_shares, split_work
 from reelgraph.export.presets import ExportSettings
 from reelgraph.export.segment_store import SegmentEntry, SegmentStore
 from reelgraph.graph.keys import canonical
 from reelgraph.media import VideoEncodeSettings
 from reelgraph.media.segments import SegmentJoiner, segment_container
+from reelgraph.trace.sink import traced_sink
+from reelgraph.trace.tracer import Tracer
 
-__all__ = ["SegmentPlan", "export_segments", "plan_segments"]
+__all__ = ["SegmentPlan", "encode_missing", "export_segments", "plan_segments"]
 
 Progress = Callable[[int, int], None]
 
@@ -73,7 +78,10 @@ def _encode_segment(
 ) -> SegmentEntry:
     staged = store.staging_path(plan.key)
     hashes = FrameHashSink()
-    sink = EncoderSink(str(staged), video, None, segment_container(video.codec))
+    sink = traced_sink(
+        EncoderSink(str(staged), video, None, segment_container(video.codec)),
+        engine.world.get_resource(Tracer),
+    )
     sinks = OutputSinks([sink, hashes], bit_depth=settings.bit_depth)
     engine.world.insert_resource(sinks)
     try:
@@ -97,11 +105,13 @@ def export_segments(
     output: str,
     store: SegmentStore,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> list[str]:
     """Write ``output`` through the segment store; returns every frame's pixel hash."""
     fmt = engine.document.format
-    video = video_settings(settings, size[0], size[1], clock.output_rate)
-    plans = plan_segments(engine, clock, video, settings)
+    plans = plan_segments(
+        engine, clock, video_settings(settings, size[0], size[1], clock.output_rate), settings
+    )
     done = 0
 
     def advance() -> None:
@@ -110,18 +120,74 @@ def export_segments(
         if progress is not None:
             progress(done, clock.frame_count)
 
-    entries = []
+    missing = [plan for plan in plans if store.get(plan.key) is None]
     for plan in plans:
-        entry = store.get(plan.key)
-        if entry is None:
-            entry = _encode_segment(engine, clock, plan, video, settings, store, advance)
-        else:
+        if plan not in missing:
             store.reused += 1
             for _ in range(plan.count):
                 advance()
-        entries.append(entry)
-    _join(engine, clock, settings, output, plans, entries, fmt.channels)
-    return [h for entry in entries for h in entry.frame_hashes]
+    if workers > 1 and len(missing) > 1:
+        _encode_in_parallel(engine, clock, settings, size, missing, store, workers, advance)
+    else:
+        encode_missing(engine, clock, settings, size, missing, store, advance)
+    entries = [store.get(plan.key) for plan in plans]
+    if any(entry is None for entry in entries):
+        raise InternalError("a segment vanished from the store between encode and join")
+    found = [entry for entry in entries if entry is not None]
+    tracer = engine.world.get_resource(Tracer)
+    if tracer is None:
+        _join(engine, clock, settings, output, plans, found, fmt.channels)
+    else:
+        with tracer.span("join segments + audio", "encode"):
+            _join(engine, clock, settings, output, plans, found, fmt.channels)
+    return [h for entry in found for h in entry.frame_hashes]
+
+
+def encode_missing(
+    engine: Engine,
+    clock: OutputClock,
+    settings: ExportSettings,
+    size: tuple[int, int],
+    plans: list[SegmentPlan],
+    store: SegmentStore,
+    advance: Callable[[], None],
+) -> int:
+    """Render and encode ``plans`` one after the other; returns the frames encoded."""
+    video = video_settings(settings, size[0], size[1], clock.output_rate)
+    for plan in plans:
+        _encode_segment(engine, clock, plan, video, settings, store, advance)
+    return sum(plan.count for plan in plans)
+
+
+def _encode_in_parallel(
+    engine: Engine,
+    clock: OutputClock,
+    settings: ExportSettings,
+    size: tuple[int, int],
+    missing: list[SegmentPlan],
+    store: SegmentStore,
+    workers: int,
+    advance: Callable[[], None],
+) -> None:
+    shares = [[missing[i] for i in run] for run in split_work([p.count for p in missing], workers)]
+    cache = engine.world.get_resource(FrameCache)
+    disk = cache.disk.root if cache is not None and cache.disk is not None else None
+
+    def remote(share: list[object]) -> tuple[object, ...]:
+        return (engine.document, settings, size, clock, share, store.root, disk)
+
+    def remote_done(frames: int) -> None:
+        for _ in range(frames):
+            advance()
+
+    run_shares(
+        workers,
+        shares,  # type: ignore[arg-type]
+        lambda share: encode_missing(engine, clock, settings, size, share, store, advance),  # type: ignore[arg-type]
+        remote,
+        remote_done,
+    )
+    store.encoded = len(missing)
 
 
 def _join(

@@ -28,6 +28,7 @@ CURRENT_VERSIONS: dict[str, int] = {
     "ImageSequenceSource": 1,
     "ColorSource": 1,
     "SequenceSource": 1,
+    "GeneratorSource": 1,
 }
 
 _ID = {"type": "string", "pattern": r"^[A-Za-z0-9_.:-]{1,128}$"}
@@ -53,6 +54,9 @@ _COLOR = {
 _VECTOR = {"type": "array", "items": {"type": "number"}, "minItems": 1, "maxItems": 4}
 _NUMBER_PARAM = {"anyOf": [{"type": "number"}, {"$ref": "#/$defs/Animated.1"}]}
 _VECTOR_PARAM = {"anyOf": [{"type": "number"}, _VECTOR, {"$ref": "#/$defs/Animated.1"}]}
+# Plugin parameters may also be strings (text, file names, choices); never keyframed.
+_PLUGIN_PARAM = {"anyOf": [*_VECTOR_PARAM["anyOf"], {"type": "string"}]}
+_PLUGIN_KIND = {"type": "string", "pattern": r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$"}
 _METADATA = {"type": "object"}
 
 
@@ -83,7 +87,13 @@ def _one_of_labels(*labels: str) -> dict[str, Any]:
 
 
 def _defs() -> dict[str, Any]:
-    sources = ("MediaSource.1", "ImageSequenceSource.1", "ColorSource.1", "SequenceSource.1")
+    sources = (
+        "MediaSource.1",
+        "ImageSequenceSource.1",
+        "ColorSource.1",
+        "SequenceSource.1",
+        "GeneratorSource.1",
+    )
     return {
         "Animated.1": _labelled(
             "Animated",
@@ -152,6 +162,14 @@ def _defs() -> dict[str, Any]:
         ),
         "ColorSource.1": _labelled("ColorSource", {"color": _COLOR}, ("color",)),
         "SequenceSource.1": _labelled("SequenceSource", {"sequence": _ID}, ("sequence",)),
+        "GeneratorSource.1": _labelled(
+            "GeneratorSource",
+            {
+                "generator": _PLUGIN_KIND,
+                "params": {"type": "object", "additionalProperties": _PLUGIN_PARAM},
+            },
+            ("generator",),
+        ),
         "Source": _one_of_labels(*sources),
         "Transform.1": _labelled(
             "Transform",
@@ -174,7 +192,7 @@ def _defs() -> dict[str, Any]:
             {
                 "id": _ID,
                 "kind": {"type": "string", "minLength": 1},
-                "params": {"type": "object", "additionalProperties": _VECTOR_PARAM},
+                "params": {"type": "object", "additionalProperties": _PLUGIN_PARAM},
             },
             ("kind",),
         ),

@@ -26,7 +26,7 @@ from reelgraph.project.migrations import upgrade_document
 from reelgraph.project.parse import parse_document
 from reelgraph.timeline.validate import validate_timeline
 
-__all__ = ["load_project", "load_project_data"]
+__all__ = ["load_project", "load_project_data", "read_project_json"]
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +58,16 @@ def _read(path: Path) -> Any:
     except RecursionError:
         detail = "the JSON is nested too deeply"
         raise ProjectSyntaxError(f"{path}: {detail}", path=str(path), detail=detail) from None
+
+
+def read_project_json(path: str | Path) -> Any:
+    """The parsed JSON of a project file, unchecked (for recovery, which picks a base).
+
+    Raises:
+        ProjectNotFoundError: no file at ``path``.
+        ProjectSyntaxError: unreadable, or not JSON.
+    """
+    return _read(Path(path))
 
 
 def _schema_error(data: Any) -> ProjectValidationError | None:

@@ -20,6 +20,7 @@ from reelgraph.timeline.components import (
     Clip,
     ColorSource,
     EffectNode,
+    GeneratorSource,
     GraphEdge,
     ImageSequenceSource,
     MediaSource,
@@ -111,7 +112,17 @@ def _source(value: dict[str, Any], path: Path_) -> Source:
         )
     if label == "ColorSource":
         return ColorSource(_color(value["color"], (*path, "color")))
+    if label == "GeneratorSource":
+        return GeneratorSource(value["generator"], _plugin_params(value, path))
     return SequenceSource(value["sequence"])
+
+
+def _plugin_params(value: dict[str, Any], path: Path_) -> tuple[tuple[str, Param | str], ...]:
+    """Effect or generator parameters, sorted by name; strings (plugins only) kept as is."""
+    return tuple(
+        (name, param if isinstance(param, str) else _param(param, (*path, "params", name)))
+        for name, param in sorted(value.get("params", {}).items())
+    )
 
 
 def _transform(value: dict[str, Any] | None, path: Path_) -> Transform:

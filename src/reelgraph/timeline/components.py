@@ -19,6 +19,7 @@ __all__ = [
     "Clip",
     "ColorSource",
     "EffectNode",
+    "GeneratorSource",
     "GraphEdge",
     "ImageSequenceSource",
     "MediaSource",
@@ -78,7 +79,21 @@ class SequenceSource:
     sequence: str
 
 
-Source: TypeAlias = MediaSource | ImageSequenceSource | ColorSource | SequenceSource
+@dataclass(frozen=True, slots=True)
+class GeneratorSource:
+    """A picture made by a plugin generator (``"text.title"``) at the project's size.
+
+    ``params`` may be keyframed (frames relative to the clip's start); strings (text, file
+    names, choices) are constant.
+    """
+
+    generator: str
+    params: tuple[tuple[str, Param | str], ...] = ()
+
+
+Source: TypeAlias = (
+    MediaSource | ImageSequenceSource | ColorSource | SequenceSource | GeneratorSource
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +192,7 @@ class EffectNode:
     id: str
     clip: str
     kind: str
-    params: tuple[tuple[str, Param], ...] = ()
+    params: tuple[tuple[str, Param | str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

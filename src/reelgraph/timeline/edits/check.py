@@ -150,9 +150,7 @@ def _check_ids(document: ProjectDocument, index: DocumentIndex, touched: _Touche
                 continue
             for component_id in ids:
                 if component_id in positions and component_id in index.positions[group]:
-                    raise EditRefusedError(
-                        f"id {component_id!r} is already used", id=component_id
-                    )
+                    raise EditRefusedError(f"id {component_id!r} is already used", id=component_id)
 
 
 def _check_sequences(document: ProjectDocument, index: DocumentIndex, touched: _Touched) -> None:
@@ -164,7 +162,10 @@ def _check_sequences(document: ProjectDocument, index: DocumentIndex, touched: _
     for sequence_id in sorted(touched.ids["sequences"]):
         if sequence_id in sequences:
             continue
-        left = [*index.sequence_tracks.get(sequence_id, ()), *index.sequence_users.get(sequence_id, ())]
+        left = [
+            *index.sequence_tracks.get(sequence_id, ()),
+            *index.sequence_users.get(sequence_id, ()),
+        ]
         if left:
             raise UnknownReferenceError(
                 f"{left[0]!r} still refers to the removed sequence {sequence_id!r}",
@@ -190,7 +191,9 @@ def _check_tracks(document: ProjectDocument, index: DocumentIndex, touched: _Tou
             )
     for sequence_id in sorted(sequences):
         positions = index.positions["tracks"]
-        ordered = [document.tracks[positions[t]] for t in index.sequence_tracks.get(sequence_id, ())]
+        ordered = [
+            document.tracks[positions[t]] for t in index.sequence_tracks.get(sequence_id, ())
+        ]
         if [t.index for t in ordered] != list(range(len(ordered))):
             raise EditRefusedError(
                 f"the tracks of {sequence_id!r} are not numbered 0..{len(ordered) - 1} in order",
