@@ -35,8 +35,13 @@ def names(dispatcher: Dispatcher, now: float = 0.0) -> list[str]:
 
 def test_jobs_are_taken_most_urgent_class_first():
     dispatcher = Dispatcher(QueuePolicy())
-    for priority in (Priority.BACKGROUND, Priority.NORMAL, Priority.IMMEDIATE,
-                     Priority.DEFERRED, Priority.VIDEO_FRAME):
+    for priority in (
+        Priority.BACKGROUND,
+        Priority.NORMAL,
+        Priority.IMMEDIATE,
+        Priority.DEFERRED,
+        Priority.VIDEO_FRAME,
+    ):
         dispatcher.push(job(priority))
     assert names(dispatcher) == ["immediate", "video_frame", "normal", "deferred", "background"]
 

@@ -28,8 +28,13 @@ def test_a_pool_runs_queued_jobs_in_priority_order(make_pool):
     pool.submit(gate, priority=Priority.IMMEDIATE)
     gate.hold()
     order: list[str] = []
-    for priority in (Priority.BACKGROUND, Priority.DEFERRED, Priority.NORMAL,
-                     Priority.VIDEO_FRAME, Priority.IMMEDIATE):
+    for priority in (
+        Priority.BACKGROUND,
+        Priority.DEFERRED,
+        Priority.NORMAL,
+        Priority.VIDEO_FRAME,
+        Priority.IMMEDIATE,
+    ):
         pool.submit(order.append, priority.label, priority=priority)
     gate.release.set()
     pool.join(background=True, timeout=GUARD)
@@ -249,7 +254,10 @@ def test_metrics_record_queue_depth_wait_and_run_per_class(make_pool, clock):
     pool.join(background=True, timeout=GUARD)
     deferred = pool.metrics.snapshot().for_class(Priority.DEFERRED)
     assert (deferred.submitted, deferred.completed, deferred.max_depth, deferred.depth) == (
-        3, 3, 3, 0,
+        3,
+        3,
+        3,
+        0,
     )
     assert deferred.wait.max == pytest.approx(3.0)  # 2 s + the two jobs before it
     assert deferred.wait.p50 == pytest.approx(2.5)

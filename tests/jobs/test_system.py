@@ -24,12 +24,16 @@ def test_jobs_are_routed_to_pools_by_priority_unless_a_pool_is_named(system):
     def where() -> str:
         return threading.current_thread().name
 
-    assert system.submit(where, priority=Priority.VIDEO_FRAME).result(GUARD).startswith(
-        "reelgraph-frame-"
+    assert (
+        system.submit(where, priority=Priority.VIDEO_FRAME)
+        .result(GUARD)
+        .startswith("reelgraph-frame-")
     )
     assert system.submit(where).result(GUARD).startswith("reelgraph-default-")
-    assert system.submit(where, priority=Priority.BACKGROUND).result(GUARD).startswith(
-        "reelgraph-background-"
+    assert (
+        system.submit(where, priority=Priority.BACKGROUND)
+        .result(GUARD)
+        .startswith("reelgraph-background-")
     )
     assert system.submit(where, pool=PoolKind.IO).result(GUARD).startswith("reelgraph-io-")
 

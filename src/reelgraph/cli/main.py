@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from reelgraph.cli import commands
+from reelgraph.cli.plugins_command import add_plugin_options, plugin_session
 from reelgraph.cli.report import report_error
 from reelgraph.errors import UsageError
 from reelgraph.i18n import LANGUAGES, language_from_argv
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     frame.add_argument("--size", metavar="WxH", help="render size")
     frame.add_argument("--bit-depth", type=int, choices=(8, 16), default=8)
     frame.add_argument("--json", action="store_true")
+    add_plugin_options(frame)
 
     render = sub.add_parser("render", help="render the project (or a range) to a file")
     render.add_argument("project")
@@ -84,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=1, help="processes encoding segments (same bytes)"
     )
     _add_render_options(render)
+    add_plugin_options(render)
 
     presets = sub.add_parser("presets", help="list the export presets")
     presets.add_argument("--json", action="store_true")
@@ -94,15 +97,27 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("folder", nargs="?", default="examples/media")
     for module in COMMAND_MODULES:
         importlib.import_module(module).add_parser(sub)
-    for subparser in {id(p): p for p in sub.choices.values()}.values():
-        # --lang is global, and also accepted after the subcommand's name.
-        subparser.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+    _accept_lang_after_commands(parser)
     return parser
+
+
+def _accept_lang_after_commands(parser: argparse.ArgumentParser) -> None:
+    """``--lang`` is global, and also accepted after a (sub)command's name."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in {id(p): p for p in action.choices.values()}.values():
+                if "--lang" not in subparser._option_string_actions:
+                    subparser.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+                _accept_lang_after_commands(subparser)
 
 
 #: Modules that each add one subcommand: ``add_parser(sub)`` declares it, and
 #: ``run(args) -> int`` runs it. A new command is a new module plus one line here.
-COMMAND_MODULES: tuple[str, ...] = ("reelgraph.cli.graph_command",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "reelgraph.cli.graph_command",
+    "reelgraph.cli.recover_command",
+    "reelgraph.cli.plugins_command",
+)
 
 
 def _handler(command: str) -> Callable[[argparse.Namespace], int]:
@@ -129,7 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help()
             return 2
-        return _handler(args.command)(args)
+        with plugin_session(args):
+            return _handler(args.command)(args)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130

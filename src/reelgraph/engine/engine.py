@@ -15,6 +15,7 @@ import numpy as np
 from reelgraph.cache import FrameCache
 from reelgraph.ecs import World
 from reelgraph.engine.media_pool import MediaPool
+from reelgraph.engine.read_ahead import ReadAhead, UpcomingFrame
 from reelgraph.engine.resources import (
     ColorProfile,
     CompositedFrame,
@@ -25,6 +26,8 @@ from reelgraph.engine.resources import (
     Timebase,
 )
 from reelgraph.engine.systems import AudioSpan, build_schedule, frame_output_key
+from reelgraph.graph.watchdog import Watchdog
+from reelgraph.plugins.host import PluginHost, plugins_for_document
 from reelgraph.project.document import ProjectDocument
 from reelgraph.render.backend import Backend
 from reelgraph.render.cpu import CpuBackend
@@ -61,7 +64,20 @@ class Engine:
         with_audio: bool = True,
         cache: FrameCache | None = None,
         instruments: Instruments | None = None,
+        plugins: PluginHost | None = None,
+        watchdog: Watchdog | None = None,
     ) -> None:
+        """Load ``document`` into a new World.
+
+        ``watchdog`` runs the graph's nodes under time limits and checks, with its error
+        policy (also the plugins' policy when the engine finds them itself); its
+        incidents are the World's ``Incidents`` resource.
+
+        ``plugins`` runs the project's plugin nodes; without it, the plugins the project
+        uses (if any) are found and registered here (entry points and
+        ``REELGRAPH_PLUGIN_PATH``; failing nodes stop the render), and closed with the
+        engine.
+        """
         self.document = document
         fmt = document.format
         self.world = World()
@@ -71,11 +87,25 @@ class Engine:
         self.world.insert_resource(RenderTarget(width or fmt.width, height or fmt.height))
         self.world.insert_resource(RenderBackend(backend or CpuBackend()))
         self.world.insert_resource(MediaPool(document))
+        self.world.insert_resource(ReadAhead())
+        if watchdog is not None:
+            if watchdog.canvas is None:
+                watchdog.canvas = (height or fmt.height, width or fmt.width)
+            self.world.insert_resource(watchdog)
+            self.world.insert_resource(watchdog.incidents)
         if cache is not None:
             self.world.insert_resource(cache)
         spawn_timeline(self.world, document)
         self._playhead = self.world.spawn(Playhead(document.main, 0))
         self.schedule = build_schedule(with_audio=with_audio)
+        if plugins is None:
+            policy = None if watchdog is None else watchdog.policy.value
+            plugins = plugins_for_document(document, on_error=policy)
+        self.plugins = plugins
+        if self.plugins is not None:
+            self.world.insert_resource(self.plugins)
+            if self.plugins.registry.install(self.world, self.schedule):
+                self.schedule.build()
         if instruments is not None:
             instruments.install(self)
 
@@ -102,9 +132,22 @@ class Engine:
         kinds: dict[str, TrackKind] = {t.id: t.kind for t in self.document.tracks}
         self.media.check_clips(self.document.clips, kinds)
 
-    def tick(self, frame: int, audio_span: tuple[int, int] | None = None) -> RenderedTick:
-        """Render timeline ``frame`` (and the samples ``audio_span``, default the frame's)."""
+    def tick(
+        self,
+        frame: int,
+        audio_span: tuple[int, int] | None = None,
+        upcoming: int | None = None,
+    ) -> RenderedTick:
+        """Render timeline ``frame`` (and the samples ``audio_span``, default the frame's).
+
+        ``upcoming`` announces the frame the next tick will render, so its sources decode
+        in the background meanwhile (see :mod:`reelgraph.engine.read_ahead`).
+        """
         self.world.add(self._playhead, Playhead(self.document.main, frame))
+        if upcoming is None:
+            self.world.remove_resource(UpcomingFrame)
+        else:
+            self.world.insert_resource(UpcomingFrame(upcoming))
         if audio_span is None:
             self.world.remove_resource(AudioSpan)
         else:
@@ -133,8 +176,13 @@ class Engine:
         return image
 
     def close(self) -> None:
-        """Close the media."""
+        """Stop the decode thread, close the media and stop the plugins' workers."""
+        read_ahead = self.world.get_resource(ReadAhead)
+        if read_ahead is not None:
+            read_ahead.close()
         self.media.close()
+        if self.plugins is not None:
+            self.plugins.close()
 
     def __enter__(self) -> Engine:
         return self

@@ -7,14 +7,23 @@ reading and writing World resources; later capabilities add theirs into the same
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from reelgraph.audio.mix import AudioContext, mix_sequence
 from reelgraph.cache import FrameCache
 from reelgraph.ecs import Schedule, Stage, World
-from reelgraph.ecs.criteria import any_events, any_of, not_, resource_exists, resource_matches
+from reelgraph.ecs.criteria import (
+    all_of,
+    any_events,
+    any_of,
+    not_,
+    resource_exists,
+    resource_matches,
+)
 from reelgraph.engine.media_pool import MediaPool
+from reelgraph.engine.read_ahead import ReadAhead, UpcomingFrame
 from reelgraph.engine.resources import (
     CompositedFrame,
     DecodedFrames,
@@ -28,7 +37,9 @@ from reelgraph.engine.sinks import OutputSinks
 from reelgraph.graph.build import GraphContext, build_frame_graph
 from reelgraph.graph.keys import graph_keys
 from reelgraph.graph.render_graph import RenderGraph
+from reelgraph.graph.watchdog import Watchdog
 from reelgraph.jobs.cancel import CancelToken
+from reelgraph.plugins.host import PluginHost
 from reelgraph.project.document import Format
 from reelgraph.time import sample_at_frame
 from reelgraph.timeline.components import Playhead
@@ -37,6 +48,8 @@ from reelgraph.timeline.spawn import index_from_world
 from reelgraph.trace.tracer import Tracer
 
 __all__ = ["AudioSpan", "build_schedule", "playhead"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,18 +91,54 @@ def decode_demanded_frames(world: World) -> None:
         return
     pool = world.resource(MediaPool)
     tracer = world.get_resource(Tracer)
+    read_ahead = world.get_resource(ReadAhead)
     decoded = DecodedFrames()
-    for node in graph.sources():
-        key = (node.source, node.seconds)
-        if key in decoded.frames:
-            continue
+    if read_ahead is not None:
         if tracer is None:
-            decoded.frames[key] = pool.picture(node.source, node.seconds)
+            decoded.frames = _watched(
+                world, head.frame, lambda: read_ahead.decode(head.frame, pool, graph.sources())
+            )
         else:
-            name = getattr(node.source, "path", None) or getattr(node.source, "pattern", "")
-            with tracer.span("decode", "decode", source=name):
-                decoded.frames[key] = pool.picture(node.source, node.seconds)
+            with tracer.span("decode", "decode", frame=head.frame):
+                decoded.frames = _watched(
+                world, head.frame, lambda: read_ahead.decode(head.frame, pool, graph.sources())
+            )
+    else:
+        for node in graph.sources():
+            key = (node.source, node.seconds)
+            if key in decoded.frames:
+                continue
+            if tracer is None:
+                decoded.frames[key] = _watched(
+                    world, head.frame, lambda: pool.picture(node.source, node.seconds)
+                )
+            else:
+                name = getattr(node.source, "path", None) or getattr(node.source, "pattern", "")
+                with tracer.span("decode", "decode", source=name):
+                    decoded.frames[key] = _watched(
+                    world, head.frame, lambda: pool.picture(node.source, node.seconds)
+                )
     world.insert_resource(decoded)
+
+
+def _watched(world: World, frame: int, decode: Callable[[], T]) -> T:
+    """Decoding under the watchdog's operation limit, when there is a watchdog."""
+    watchdog = world.get_resource(Watchdog)
+    if watchdog is None or watchdog.operation_timeout is None:
+        return decode()
+    return watchdog.call(f"decoding frame {frame}", decode, frame=frame)
+
+
+def prefetch_upcoming_frame(world: World) -> None:
+    """Decode: start decoding the announced next frame's sources in the background."""
+    upcoming = world.resource(UpcomingFrame)
+    head = playhead(world)
+    if upcoming.frame == head.frame:
+        return
+    graph = _graph_for(world, Playhead(head.sequence, upcoming.frame))
+    if _cached_pixels(world, graph) is not None:
+        return
+    world.resource(ReadAhead).prefetch(upcoming.frame, world.resource(MediaPool), graph.sources())
 
 
 def _cached_pixels(world: World, graph: RenderGraph) -> Any:
@@ -119,8 +168,14 @@ def _graph_for(world: World, head: Playhead) -> RenderGraph:
     fmt = world.resource(Format)
     target = world.resource(RenderTarget)
     pool = world.resource(MediaPool)
+    plugins = world.get_resource(PluginHost)
     context = GraphContext(
-        world.resource(TimelineIndex), fmt, target.width, target.height, pool.size
+        world.resource(TimelineIndex),
+        fmt,
+        target.width,
+        target.height,
+        pool.size,
+        plugin_revisions=plugins.revisions if plugins is not None else {},
     )
     return build_frame_graph(context, head.sequence, head.frame)
 
@@ -142,7 +197,16 @@ def composite_frame(world: World) -> None:
     def fetch(source: object, seconds: object) -> object:
         return frames[(source, seconds)]  # type: ignore[index]
 
-    image = backend.to_array(graph.evaluate(backend, fetch))
+    plugins = world.get_resource(PluginHost)
+    incidents = len(plugins.incidents) if plugins is not None else 0
+    watchdog = world.get_resource(Watchdog)
+    isolated = len(watchdog.incidents) if watchdog is not None else 0
+    image = backend.to_array(graph.evaluate(backend, fetch, plugins, watchdog))
+    if (plugins is not None and len(plugins.incidents) > incidents) or (
+        watchdog is not None and len(watchdog.incidents) > isolated
+    ):
+        # A frame rendered past a failing node is not the picture its key names.
+        graph.keys = []
     world.insert_resource(CompositedFrame(graph.frame, image))
 
 
@@ -199,6 +263,12 @@ def build_schedule(*, with_audio: bool = True) -> Schedule:
     )
     schedule.add_system(decode_demanded_frames, Stage.DECODE)
     schedule.add_system(refresh_render_graph, Stage.GRAPH_EVAL)
+    schedule.add_system(
+        prefetch_upcoming_frame,
+        Stage.DECODE,
+        after=("decode_demanded_frames",),
+        run_if=all_of(resource_exists(UpcomingFrame), resource_exists(ReadAhead)),
+    )
     schedule.add_system(
         composite_frame,
         Stage.COMPOSITE,

@@ -71,7 +71,8 @@ def _run(engine: Engine, sinks: OutputSinks, clock: OutputClock, progress: Progr
     engine.world.insert_resource(sinks)
     total = clock.frame_count
     for index in range(total):
-        engine.tick(clock.timeline_frame(index), clock.sample_span(index, index + 1))
+        upcoming = clock.timeline_frame(index + 1) if index + 1 < total else None
+        engine.tick(clock.timeline_frame(index), clock.sample_span(index, index + 1), upcoming)
         if progress is not None:
             progress(index + 1, total)
     return total

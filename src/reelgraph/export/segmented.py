@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from reelgraph.audio.mix import AudioContext, mix_sequence
 from reelgraph.cache import FrameCache
+from reelgraph.engine.background_sink import BackgroundSink
 from reelgraph.engine.engine import Engine
 from reelgraph.engine.sinks import FrameHashSink, OutputSinks
-from reelgraph.export.clock import OutputClock
 from reelgraph.errors import InternalError
+from reelgraph.export.clock import OutputClock
 from reelgraph.export.encoder_sinks import EncoderSink, audio_settings, video_settings
 from reelgraph.export.parallel import run_shares, split_work
 from reelgraph.export.presets import ExportSettings
@@ -78,15 +79,19 @@ def _encode_segment(
 ) -> SegmentEntry:
     staged = store.staging_path(plan.key)
     hashes = FrameHashSink()
-    sink = traced_sink(
-        EncoderSink(str(staged), video, None, segment_container(video.codec)),
-        engine.world.get_resource(Tracer),
+    sink = BackgroundSink(
+        traced_sink(
+            EncoderSink(str(staged), video, None, segment_container(video.codec)),
+            engine.world.get_resource(Tracer),
+        )
     )
     sinks = OutputSinks([sink, hashes], bit_depth=settings.bit_depth)
     engine.world.insert_resource(sinks)
     try:
-        for index in range(plan.first, plan.first + plan.count):
-            engine.tick(clock.timeline_frame(index))
+        last = plan.first + plan.count
+        for index in range(plan.first, last):
+            upcoming = clock.timeline_frame(index + 1) if index + 1 < last else None
+            engine.tick(clock.timeline_frame(index), upcoming=upcoming)
             progress()
         sinks.close()
     except BaseException:

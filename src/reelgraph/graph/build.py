@@ -9,15 +9,18 @@ picture as when it is rendered alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from types import MappingProxyType
 
 from reelgraph.graph.nodes import (
     BlendNode,
     DissolveNode,
     EffectOpNode,
+    GeneratorNode,
     OpacityNode,
+    PluginEffectNode,
     SolidNode,
     SourceNode,
     TransformNode,
@@ -27,9 +30,11 @@ from reelgraph.graph.optimize import optimize
 from reelgraph.graph.render_graph import RenderGraph
 from reelgraph.project.document import Format
 from reelgraph.render.backend import Affine, BlendMode, WipeDirection, clip_transform
+from reelgraph.render.effects import EFFECTS
 from reelgraph.timeline.components import (
     Clip,
     ColorSource,
+    GeneratorSource,
     ImageSequenceSource,
     MediaSource,
     SequenceSource,
@@ -55,6 +60,8 @@ class GraphContext:
     height: int
     source_size: SourceSize
     optimize: bool = True
+    plugin_revisions: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Plugin name -> content hash, carried by plugin nodes into their cache keys."""
 
 
 def build_frame_graph(context: GraphContext, sequence: str, frame: int) -> RenderGraph:
@@ -115,8 +122,12 @@ def _clip_layer(context: GraphContext, graph: RenderGraph, clip: Clip, frame: in
     local = frame - clip.start
     picture, size = _clip_picture(context, graph, clip, frame)
     for effect in context.index.effects_of(clip.id):
-        params = tuple((name, evaluate(param, local)) for name, param in effect.params)
-        picture = graph.add(EffectOpNode(effect.kind, params), picture)
+        params = tuple((name, _evaluated(param, local)) for name, param in effect.params)
+        if effect.kind in EFFECTS:
+            picture = graph.add(EffectOpNode(effect.kind, params), picture)  # type: ignore[arg-type]
+        else:
+            revision = _revision(context, effect.kind)
+            picture = graph.add(PluginEffectNode(effect.kind, params, revision), picture)
     transform = clip.transform
     affine = _clip_affine(context, clip, size, local)
     crop_value = evaluate(transform.crop, local)
@@ -139,9 +150,15 @@ def _clip_picture(
     fmt = context.format
     if isinstance(source, ColorSource):
         return graph.add(SolidNode(fmt.width, fmt.height, source.color)), (fmt.width, fmt.height)
+    if isinstance(source, GeneratorSource):
+        local = frame - clip.start
+        params = tuple((name, _evaluated(param, local)) for name, param in source.params)
+        revision = _revision(context, source.generator)
+        node = GeneratorNode(source.generator, fmt.width, fmt.height, params, revision)
+        return graph.add(node), (fmt.width, fmt.height)
     seconds = clip.source_seconds(frame, fmt.rate)
     if isinstance(source, SequenceSource):
-        nested = GraphContext(context.index, fmt, fmt.width, fmt.height, context.source_size)
+        nested = replace(context, width=fmt.width, height=fmt.height)
         blank = graph.add(SolidNode(fmt.width, fmt.height, TRANSPARENT))
         return _composite(nested, graph, source.sequence, nested_frame(seconds, fmt.rate), blank), (
             fmt.width,
@@ -189,3 +206,12 @@ def _clip_affine(context: GraphContext, clip: Clip, size: tuple[int, int], local
 def nested_frame(seconds: Fraction, rate: Fraction) -> int:
     """The frame of a nested sequence shown at ``seconds`` into it."""
     return int((seconds * rate).__floor__())
+
+
+def _evaluated(param: object, local: int) -> object:
+    """A parameter at a clip-local frame; strings (plugin parameters) are constant."""
+    return param if isinstance(param, str) else evaluate(param, local)  # type: ignore[arg-type]
+
+
+def _revision(context: GraphContext, kind: str) -> str:
+    return context.plugin_revisions.get(kind.partition(".")[0], "")

@@ -20,8 +20,10 @@ __all__ = [
     "DissolveNode",
     "EffectOpNode",
     "FusedNode",
+    "GeneratorNode",
     "Node",
     "OpacityNode",
+    "PluginEffectNode",
     "SolidNode",
     "SourceNode",
     "TransformNode",
@@ -102,6 +104,34 @@ class FusedNode:
     steps: tuple[EffectOpNode | OpacityNode, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class PluginEffectNode:
+    """A plugin effect ``kind`` (``"lut"``, ``"lut.apply"``) with evaluated ``params`` (one input).
+
+    Evaluated on the CPU through the plugin host, whatever the backend; ``revision`` is
+    the plugin's content hash, so a changed plugin never matches an old cache key.
+    """
+
+    kind: str
+    params: tuple[tuple[str, Value | str], ...]
+    revision: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratorNode:
+    """A plugin generator's ``width x height`` picture with evaluated ``params`` (no inputs).
+
+    Evaluated on the CPU through the plugin host; ``revision`` as for
+    :class:`PluginEffectNode`.
+    """
+
+    kind: str
+    width: int
+    height: int
+    params: tuple[tuple[str, Value | str], ...]
+    revision: str = ""
+
+
 Node: TypeAlias = (
     SourceNode
     | SolidNode
@@ -112,4 +142,6 @@ Node: TypeAlias = (
     | WipeNode
     | BlendNode
     | FusedNode
+    | PluginEffectNode
+    | GeneratorNode
 )

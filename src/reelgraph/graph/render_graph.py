@@ -9,18 +9,22 @@ so index order is a valid evaluation order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from reelgraph.errors import PluginNotFoundError
 from reelgraph.graph.nodes import (
     BlendNode,
     DissolveNode,
     EffectOpNode,
     FusedNode,
+    GeneratorNode,
     Node,
     OpacityNode,
+    PluginEffectNode,
     SolidNode,
     SourceNode,
     TransformNode,
@@ -29,10 +33,29 @@ from reelgraph.graph.nodes import (
 from reelgraph.render.backend import Backend
 from reelgraph.timeline.components import ImageSequenceSource, MediaSource
 
-__all__ = ["FetchSource", "RenderGraph"]
+if TYPE_CHECKING:
+    from reelgraph.graph.watchdog import Watchdog
+
+__all__ = ["FetchSource", "PluginEvaluator", "RenderGraph"]
 
 #: Returns the working-format picture ``(H, W, 4)`` of a source at a time.
 FetchSource = Callable[[MediaSource | ImageSequenceSource, Fraction], Any]
+
+
+class PluginEvaluator(Protocol):
+    """Runs plugin nodes on numpy pictures (the engine's ``plugins.host.PluginHost``)."""
+
+    def run_effect(
+        self, kind: str, image: Any, params: Mapping[str, Any], *, frame: int = -1
+    ) -> Any:
+        """The ``(H, W, 4)`` float32 result of a plugin effect on ``image``."""
+        ...
+
+    def run_generator(
+        self, kind: str, width: int, height: int, params: Mapping[str, Any], *, frame: int = -1
+    ) -> Any:
+        """A ``(height, width, 4)`` float32 picture from a plugin generator."""
+        ...
 
 
 @dataclass
@@ -61,11 +84,27 @@ class RenderGraph:
         """The source pictures the graph needs, in node order."""
         return [n for n in self.nodes if isinstance(n, SourceNode)]
 
-    def evaluate(self, backend: Backend, fetch: FetchSource) -> Any:
-        """Compute every node in order with ``backend``; returns the output image handle."""
+    def evaluate(
+        self,
+        backend: Backend,
+        fetch: FetchSource,
+        plugins: PluginEvaluator | None = None,
+        watchdog: Watchdog | None = None,
+    ) -> Any:
+        """Compute every node in order with ``backend``; returns the output image handle.
+
+        Plugin nodes run on the CPU through ``plugins``, the picture passed as numpy.
+        With a ``watchdog``, each node runs under its time limit and checks, and a failing
+        node is replaced as its policy says (:mod:`reelgraph.graph.watchdog`).
+        """
         values: list[Any] = []
-        for node, inputs in zip(self.nodes, self.inputs, strict=True):
-            values.append(_run(node, [values[i] for i in inputs], backend, fetch))
+        for index, (node, inputs) in enumerate(zip(self.nodes, self.inputs, strict=True)):
+            args = [values[i] for i in inputs]
+            if watchdog is None:
+                values.append(_run(node, args, backend, fetch, plugins, self.frame))
+                continue
+            run = functools.partial(_run, node, args, backend, fetch, plugins, self.frame)
+            values.append(watchdog.run_node(index, node, args, run, backend, self.frame))
         return values[self.output]
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,7 +124,16 @@ def _describe(node: Node) -> dict[str, Any]:
     return {name: str(getattr(node, name)) for name in fields}
 
 
-def _run(node: Node, args: list[Any], backend: Backend, fetch: FetchSource) -> Any:
+def _run(
+    node: Node,
+    args: list[Any],
+    backend: Backend,
+    fetch: FetchSource,
+    plugins: PluginEvaluator | None = None,
+    frame: int = -1,
+) -> Any:
+    if isinstance(node, (PluginEffectNode, GeneratorNode)):
+        return _run_plugin(node, args, backend, plugins, frame)
     if isinstance(node, SourceNode):
         return backend.from_array(fetch(node.source, node.seconds))
     if isinstance(node, SolidNode):
@@ -111,3 +159,23 @@ def _run(node: Node, args: list[Any], backend: Backend, fetch: FetchSource) -> A
             image = _run(step, [image], backend, fetch)
         return image
     raise TypeError(f"no evaluation for node {type(node).__name__}")
+
+
+def _run_plugin(
+    node: PluginEffectNode | GeneratorNode,
+    args: list[Any],
+    backend: Backend,
+    plugins: PluginEvaluator | None,
+    frame: int,
+) -> Any:
+    if plugins is None:
+        raise PluginNotFoundError(
+            f"the frame uses the plugin node {node.kind!r} but no plugins are loaded",
+            kind=node.kind,
+        )
+    params = dict(node.params)
+    if isinstance(node, GeneratorNode):
+        picture = plugins.run_generator(node.kind, node.width, node.height, params, frame=frame)
+    else:
+        picture = plugins.run_effect(node.kind, backend.to_array(args[0]), params, frame=frame)
+    return backend.from_array(picture)

@@ -11,13 +11,15 @@ from __future__ import annotations
 import gettext
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 
-from reelgraph.i18n.msgfmt import LOCALE_DIR
-
-__all__ = ["DOMAIN", "LANGUAGES", "catalog", "template", "translate"]
+__all__ = ["DOMAIN", "LANGUAGES", "LOCALE_DIR", "catalog", "template", "translate"]
 
 #: The gettext domain: the catalogs are ``<lang>/LC_MESSAGES/reelgraph.mo``.
 DOMAIN = "reelgraph"
+
+#: Where the catalogs live: ``LOCALE_DIR / <lang> / "LC_MESSAGES" / "reelgraph.mo"``.
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 #: The languages reelgraph speaks; the first is the fallback.
 LANGUAGES: tuple[str, ...] = ("en", "ja")

@@ -108,7 +108,7 @@ class GuardRules:
         return None
 
     def _check_open(self, args: tuple[Any, ...]) -> str | None:
-        path, _mode, flags = (tuple(args) + (None, None, 0))[:3]
+        path, _mode, flags = (*args, None, None, 0)[:3]
         target = _resolve(path, None)
         if target is None:
             return None

@@ -13,13 +13,21 @@ crashed, was denied a capability, or returned garbage) the policy decides:
 * ``placeholder``: a magenta-and-black checkerboard takes the node's place.
 
 Every failure that the render went on past is recorded as a :class:`PluginIncident`.
+
+An engine that finds its plugins itself (:func:`plugins_for_document`) takes its settings
+from the environment, so processes started for a parallel export get the same:
+``REELGRAPH_PLUGIN_PATH``, ``REELGRAPH_ON_ERROR`` (the policy), ``REELGRAPH_PLUGIN_TIMEOUT``
+(seconds per sandboxed call), and ``REELGRAPH_PLUGIN_INCIDENTS``, a file every host appends
+its incidents to as JSON lines (how ``reelgraph render`` reports them).
 """
 
 from __future__ import annotations
 
 import enum
+import json
 import logging
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +50,9 @@ from reelgraph.timeline.components import GeneratorSource
 from reelgraph.timeline.keyframes import Animated
 
 __all__ = [
+    "ENV_INCIDENTS",
+    "ENV_ON_ERROR",
+    "ENV_TIMEOUT",
     "ErrorPolicy",
     "PluginHost",
     "PluginIncident",
@@ -51,6 +62,15 @@ __all__ = [
 ]
 
 _log = logging.getLogger("reelgraph.plugins")
+
+ENV_ON_ERROR = "REELGRAPH_ON_ERROR"
+"""The error policy of engines that find their own plugins: bypass, placeholder or fail."""
+
+ENV_TIMEOUT = "REELGRAPH_PLUGIN_TIMEOUT"
+"""Seconds a sandboxed plugin call may take before its worker is killed."""
+
+ENV_INCIDENTS = "REELGRAPH_PLUGIN_INCIDENTS"
+"""A file that hosts append their incidents to, one JSON object per line."""
 _CHECKER = 32  # pixels per checkerboard square
 
 
@@ -247,11 +267,15 @@ class PluginHost:
             return placeholder_frame(height, width)
 
     def _record(self, frame: int, kind: str, plugin: str, exc: PluginError) -> None:
-        incident = PluginIncident(
-            frame, kind, plugin, exc.code, exc.message, self.on_error.value
-        )
+        incident = PluginIncident(frame, kind, plugin, exc.code, exc.message, self.on_error.value)
         self.incidents.append(incident)
-        _log.warning("frame %d: %s [%s] %s -> %s", frame, kind, exc.code, exc.message, incident.action)
+        log_file = os.environ.get(ENV_INCIDENTS)
+        if log_file:
+            with open(log_file, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(incident.to_dict(), sort_keys=True) + "\n")
+        _log.warning(
+            "frame %d: %s [%s] %s -> %s", frame, kind, exc.code, exc.message, incident.action
+        )
 
     # -- checking a project ---------------------------------------------------------------
 
@@ -299,7 +323,7 @@ def plugins_for_document(
     document: ProjectDocument,
     *,
     plugin_path: Sequence[str | Path] = (),
-    on_error: ErrorPolicy | str = ErrorPolicy.FAIL,
+    on_error: ErrorPolicy | str | None = None,
     entry_points: bool = True,
     **registry_options: Any,
 ) -> PluginHost | None:
@@ -307,6 +331,7 @@ def plugins_for_document(
 
     Only the plugins the project names are loaded. Discovery looks at ``plugin_path``,
     ``REELGRAPH_PLUGIN_PATH`` and (unless ``entry_points`` is false) installed packages.
+    ``on_error`` defaults to ``REELGRAPH_ON_ERROR``, then ``fail``.
 
     Raises:
         PluginNotFoundError: a plugin the project names is not found.
@@ -316,6 +341,10 @@ def plugins_for_document(
     uses = plugin_uses(document)
     if not uses:
         return None
+    if on_error is None:
+        on_error = os.environ.get(ENV_ON_ERROR) or ErrorPolicy.FAIL
+    if "timeout_s" not in registry_options and os.environ.get(ENV_TIMEOUT):
+        registry_options["timeout_s"] = float(os.environ[ENV_TIMEOUT])
     found = {c.name: c for c in discover(plugin_path, entry_points=entry_points)}
     registry = PluginRegistry(**registry_options)
     try:
@@ -325,9 +354,10 @@ def plugins_for_document(
                 continue
             candidate = found.get(name)
             if candidate is None:
+                builtin = f"; built-in effects: {', '.join(EFFECTS)}" if feature == "effect" else ""
                 raise PluginNotFoundError(
                     f"{where}: no plugin provides the {feature} {kind!r} (no plugin named "
-                    f"{name!r}; found: {', '.join(found) or 'none'})",
+                    f"{name!r}; plugins found: {', '.join(found) or 'none'}{builtin})",
                     kind=kind,
                     where=where,
                 )

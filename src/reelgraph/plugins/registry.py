@@ -235,7 +235,9 @@ class PluginRegistry:
                 **self._sandbox_options,
             )
             description = runner.start()
-            enforcement = {k: f"{v}+python" if v != "allowed" else v for k, v in runner.enforcement.items()}
+            enforcement = {
+                k: f"{v}+python" if v != "allowed" else v for k, v in runner.enforcement.items()
+            }
             registered = RegisteredPlugin(candidate, digest, description, enforcement)
             self._runners[manifest.name] = runner
         else:

@@ -198,10 +198,7 @@ class _Builder:
             effect_path = (*path, "effects", number)
             effect_id = effect.get("id", f"{clip_id}.fx{number}")
             self.paths[effect_id] = format_path(effect_path)
-            params = tuple(
-                (name, _param(param, (*effect_path, "params", name)))
-                for name, param in sorted(effect.get("params", {}).items())
-            )
+            params = _plugin_params(effect, effect_path)
             self.effects.append(EffectNode(effect_id, clip_id, effect["kind"], params))
             self.edges.append(GraphEdge(previous, effect_id))
             previous = effect_id

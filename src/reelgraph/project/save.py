@@ -237,10 +237,16 @@ def clip_to_data(clip: Clip, effects: Sequence[EffectNode] = ()) -> Json:
 
 
 def transition_to_data(transition: Transition) -> Json:
-    """A transition as a ``Transition.1`` object (its id always written)."""
+    """A transition as a ``Transition.1`` object.
+
+    The id is left out when it is the one loading gives a transition without one
+    (``<track>.<from>-><to>``, which the file's id pattern could not hold).
+    """
+    body: Json = {"schema": "Transition.1"}
+    if transition.id != f"{transition.track}.{transition.from_clip}->{transition.to_clip}":
+        body["id"] = transition.id
     return {
-        "schema": "Transition.1",
-        "id": transition.id,
+        **body,
         "kind": transition.kind.value,
         "from": transition.from_clip,
         "to": transition.to_clip,

@@ -55,6 +55,7 @@ __all__ = [
     "backup_path",
     "log_folder",
     "marker_of",
+    "same_document",
     "without_marker",
 ]
 
@@ -85,9 +86,20 @@ def backup_path(project_path: str | Path) -> Path:
     return path.with_name(f"{path.name}.bak")
 
 
-def _dump(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)  # fmt: skip
+def _dump(data: Any, *, canonical: bool = False) -> str:
+    # Stored JSON keeps the key order it was given (a restored file reads as it was
+    # written); the canonical form (sorted keys) is for comparing documents.
+    return json.dumps(
+        data, sort_keys=canonical, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def same_document(a: Any, b: Any) -> bool:
+    """Whether two JSON documents are equal, markers aside (key order does not matter)."""
+    try:
+        return _dump(without_marker(a), canonical=True) == _dump(without_marker(b), canonical=True)
+    except (TypeError, ValueError):
+        return False
 
 
 def marker_of(data: Any) -> tuple[str, int] | None:
@@ -102,9 +114,9 @@ def marker_of(data: Any) -> tuple[str, int] | None:
     return log, seq
 
 
-def without_marker(data: Json) -> Json:
+def without_marker(data: Any) -> Any:
     """Project data without the save marker (and without ``metadata`` if nothing else was there)."""
-    metadata = data.get("metadata")
+    metadata = data.get("metadata") if isinstance(data, dict) else None
     if not isinstance(metadata, dict) or MARKER_KEY not in metadata:
         return data
     rest = {k: v for k, v in metadata.items() if k != MARKER_KEY}

@@ -25,6 +25,7 @@ from reelgraph.timeline.components import (
     Clip,
     ColorSource,
     EffectNode,
+    GeneratorSource,
     ImageSequenceSource,
     SequenceSource,
     TrackKind,
@@ -104,7 +105,9 @@ def _check_clip(clip: Clip, kind: TrackKind, sequences: set[str], path: str) -> 
             path=f"{path}.source.sequence",
             id=source.sequence,
         )
-    if kind is TrackKind.AUDIO and isinstance(source, (ColorSource, ImageSequenceSource)):
+    if kind is TrackKind.AUDIO and isinstance(
+        source, (ColorSource, ImageSequenceSource, GeneratorSource)
+    ):
         raise ProjectValidationError(
             f"{path}.source: an audio track cannot hold a picture-only source",
             path=f"{path}.source",

@@ -168,7 +168,7 @@ class SandboxedPlugin:
     # -- calls ----------------------------------------------------------------------------
 
     def apply_effect(self, name: str, image: Frame, params: Mapping[str, PluginValue]) -> Frame:
-        """Run effect ``name`` in the worker (see :class:`~reelgraph.plugins.protocols.EffectPlugin`)."""
+        """Run effect ``name`` in the worker (see ``protocols.EffectPlugin``)."""
         height, width = image.shape[:2]
         request = {"op": "effect", "name": name, "params": params, "shape": [height, width]}
         return self._call(request, [(INPUT_A, image)], height, width)

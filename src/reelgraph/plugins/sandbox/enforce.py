@@ -83,7 +83,9 @@ def _landlock(libc: ctypes.CDLL, abi: int, writable: Iterable[str], fs: bool, ne
     if not handled_fs and not handled_net:
         return False
     # struct landlock_ruleset_attr {u64 handled_access_fs; u64 handled_access_net; ...}
-    attr = struct.pack("=QQ", handled_fs, handled_net) if abi >= 4 else struct.pack("=Q", handled_fs)
+    attr = (
+        struct.pack("=QQ", handled_fs, handled_net) if abi >= 4 else struct.pack("=Q", handled_fs)
+    )
     buffer = ctypes.create_string_buffer(attr, len(attr))
     ruleset = libc.syscall(_SYS_CREATE_RULESET, buffer, ctypes.c_size_t(len(attr)), 0)
     if ruleset < 0:

@@ -59,7 +59,9 @@ class _Worker:
         if hello.get("os_layer", True):
             self.os_layer = enforce.apply(capabilities, scratch)
         if hello.get("python_guard", True):
-            guard_process(GuardRules(hello["name"], frozenset(capabilities), scratch, processes=True))
+            guard_process(
+                GuardRules(hello["name"], frozenset(capabilities), scratch, processes=True)
+            )
         manifest = PluginManifest(**{k: _tuple(v) for k, v in hello["manifest"].items()})
         factory = load_factory(manifest.entry_point, Path(hello["import_root"]), manifest.name)
         context = PluginContext(manifest.name, Path(scratch), capabilities, sandboxed=True)
@@ -169,11 +171,15 @@ def main() -> int:
         _send(replies, worker.start())
     except BaseException as exc:
         traceback.print_exc()
-        payload = exc.to_dict() if isinstance(exc, PluginError) else {
-            "code": "plugin.load_failed",
-            "message": f"{type(exc).__name__}: {exc}",
-            "params": {},
-        }
+        payload = (
+            exc.to_dict()
+            if isinstance(exc, PluginError)
+            else {
+                "code": "plugin.load_failed",
+                "message": f"{type(exc).__name__}: {exc}",
+                "params": {},
+            }
+        )
         _send(replies, {"ok": False, "error": payload})
         return 1
     for line in requests:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from reelgraph.errors import ReelgraphError
+from reelgraph.errors import EditFormatError, ReelgraphError
 from reelgraph.project.document import ProjectDocument
 from reelgraph.time import TimeRange
 from reelgraph.timeline.dirty import Reach, dirty_spans
@@ -78,6 +78,22 @@ class Edit:
     def fields_to_data(self) -> dict[str, Any]:
         """The edit's own fields as JSON."""
         raise NotImplementedError
+
+    @classmethod
+    def from_data(cls, data: object, path: str = "$") -> Edit:
+        """Read an edit from its JSON form (any kind on :class:`Edit`; this kind on a subclass).
+
+        Raises:
+            EditFormatError: malformed, or (on a subclass) an edit of another kind.
+        """
+        from reelgraph.timeline.edits.registry import edit_from_data
+
+        edit = edit_from_data(data, path)
+        if cls is not Edit and not isinstance(edit, cls):
+            raise EditFormatError(
+                f"{path}.kind: expected {cls.kind!r}, got {edit.kind!r}", path=f"{path}.kind"
+            )
+        return edit
 
     @classmethod
     def from_fields(cls, fields: Fields) -> Edit:

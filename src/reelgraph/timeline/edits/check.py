@@ -10,6 +10,7 @@ validation on random edits.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import cast
@@ -39,6 +40,8 @@ from reelgraph.timeline.validate import (
 )
 
 __all__ = ["check_changes"]
+
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 
 
 class _LazyPaths(Mapping[str, str]):
@@ -143,6 +146,15 @@ def _clips_on(document: ProjectDocument, index: DocumentIndex, track_id: str) ->
 
 def _check_ids(document: ProjectDocument, index: DocumentIndex, touched: _Touched) -> None:
     for group, ids in touched.ids.items():
+        for component_id in ids:
+            component = _component(document, index, group, component_id)
+            if component is not None and not _writable_id(component):
+                raise EditRefusedError(
+                    f"id {component_id!r} cannot be written in a project file "
+                    "(use 1-128 letters, digits and _ . : -)",
+                    id=component_id,
+                    reason="bad_id",
+                )
         if ids and len(index.positions[group]) != len(getattr(document, group)):
             raise EditRefusedError(f"two {group} share an id", reason="duplicate_id")
         for other, positions in index.positions.items():
@@ -151,6 +163,15 @@ def _check_ids(document: ProjectDocument, index: DocumentIndex, touched: _Touche
             for component_id in ids:
                 if component_id in positions and component_id in index.positions[group]:
                     raise EditRefusedError(f"id {component_id!r} is already used", id=component_id)
+
+
+def _writable_id(component: object) -> bool:
+    component_id = getattr(component, "id", "")
+    if _ID.fullmatch(component_id):
+        return True
+    return isinstance(component, Transition) and component_id == (
+        f"{component.track}.{component.from_clip}->{component.to_clip}"
+    )
 
 
 def _check_sequences(document: ProjectDocument, index: DocumentIndex, touched: _Touched) -> None:

@@ -15,10 +15,10 @@ from typing import Any
 
 import jsonschema
 
-from reelgraph.errors import EditFormatError
+from reelgraph.errors import EditFormatError, ProjectValidationError
 from reelgraph.project.json_schema import project_json_schema
 
-__all__ = ["MISSING", "Fields"]
+__all__ = ["MISSING", "Fields", "schema_validator"]
 
 
 class _Missing:
@@ -31,7 +31,7 @@ MISSING: Any = _Missing()
 
 
 @functools.lru_cache(maxsize=32)
-def _validator(label: str) -> jsonschema.Draft202012Validator:
+def schema_validator(label: str) -> jsonschema.Draft202012Validator:
     schema = project_json_schema()
     return jsonschema.Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{label}"})
 
@@ -122,12 +122,19 @@ class Fields:
             return value
         if isinstance(value, dict) and "schema" not in value:
             value = {"schema": label, **value}
-        errors = list(_validator(label).iter_errors(value))
+        errors = list(schema_validator(label).iter_errors(value))
         if errors:
             error = max(errors, key=lambda e: len(e.absolute_path))
             where = _where(self.at(name), error)
             raise EditFormatError(f"{where}: {error.message}", path=where)
         return value
+
+    def parse_error(self, name: str, error: ProjectValidationError) -> EditFormatError:
+        """A parse error inside field ``name`` (an object in file form), with its full path."""
+        inner = str(error.params.get("path", ""))
+        where = self.at(name) + ("" if inner in ("", "$") else f".{inner}")
+        message = error.message.split(": ", 1)[-1]
+        return EditFormatError(f"{where}: {message}", path=where)
 
     def done(self) -> None:
         """Refuse fields that were not read."""
