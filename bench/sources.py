@@ -131,8 +131,12 @@ def write_cube(path: Path, size: int = 33) -> Path:
     graded = luma[:, None] + 0.9 * (curve - luma[:, None])  # a little desaturated
     graded *= np.array([1.04, 1.0, 0.94])  # warm
     graded = np.clip(graded, 0.0, 1.0)
-    lines = ['TITLE "reelgraph bench grade"', f"LUT_3D_SIZE {size}",
-             "DOMAIN_MIN 0 0 0", "DOMAIN_MAX 1 1 1"]
+    lines = [
+        'TITLE "reelgraph bench grade"',
+        f"LUT_3D_SIZE {size}",
+        "DOMAIN_MIN 0 0 0",
+        "DOMAIN_MAX 1 1 1",
+    ]
     lines += [f"{x:.6f} {y:.6f} {z:.6f}" for x, y, z in graded]
     partial = path.with_name(f".{path.name}.partial")
     partial.write_text("\n".join(lines) + "\n")

@@ -49,8 +49,9 @@ def make_source(path: Path, kind: str, width: int, height: int, seconds: int = 1
     """Source A or B: a moving pattern, H.264 GOP 60 crf 18 yuv420p, a sine tone in AAC."""
     if path.exists():
         return
-    video = VideoEncodeSettings(codec="h264", width=width, height=height, rate=Fraction(RATE),
-                                crf=18, gop=60)
+    video = VideoEncodeSettings(
+        codec="h264", width=width, height=height, rate=Fraction(RATE), crf=18, gop=60
+    )
     audio = AudioEncodeSettings(codec="aac", sample_rate=48000)
     writer = MediaWriter(str(path), video, audio, container_format="mp4")
     for index in range(seconds * RATE):
@@ -63,15 +64,29 @@ def make_source(path: Path, kind: str, width: int, height: int, seconds: int = 1
 
 def timeline(width: int, height: int) -> dict:
     """60 s: A and B alternating on V1, B as a picture-in-picture on V2, audio on A1."""
-    main = [clip(f"c{i}", i * 300, 300, media("A.mp4" if i % 2 == 0 else "B.mp4"))
-            for i in range(6)]
-    pip = [clip("pip", 0, 1800, media("B.mp4"), speed="1/6",
-                transform=transform(scale=1 / 3, position=[width * 0.8, height * 0.2]),
-                opacity=0.8)]
-    sound = [clip(f"s{i}", i * 300, 300, media("A.mp4" if i % 2 == 0 else "B.mp4"))
-             for i in range(6)]
-    return project([track("V1", "video", main), track("V2", "video", pip),
-                    track("A1", "audio", sound)], width=width, height=height, rate=RATE)
+    main = [
+        clip(f"c{i}", i * 300, 300, media("A.mp4" if i % 2 == 0 else "B.mp4")) for i in range(6)
+    ]
+    pip = [
+        clip(
+            "pip",
+            0,
+            1800,
+            media("B.mp4"),
+            speed="1/6",
+            transform=transform(scale=1 / 3, position=[width * 0.8, height * 0.2]),
+            opacity=0.8,
+        )
+    ]
+    sound = [
+        clip(f"s{i}", i * 300, 300, media("A.mp4" if i % 2 == 0 else "B.mp4")) for i in range(6)
+    ]
+    return project(
+        [track("V1", "video", main), track("V2", "video", pip), track("A1", "audio", sound)],
+        width=width,
+        height=height,
+        rate=RATE,
+    )
 
 
 def _export(folder: Path, data: dict, out: Path, cache: Path) -> float:

@@ -1,7 +1,8 @@
 """The bundled demo's media, generated on first run instead of committed.
 
 ``reelgraph demo-media examples/media`` writes two test-pattern clips with tones, a
-logo with alpha, a short image sequence and a music bed. Files that already exist are
+logo with alpha, a short image sequence, a music bed and ``grade.cube`` (a 33-point 3D
+LUT, written by the ``lut`` example plugin when it is installed). Files that already exist are
 kept, so running it twice is harmless. Every file is deterministic.
 """
 
@@ -140,4 +141,16 @@ def generate_demo_media(folder: Path) -> list[Path]:
         )
         writer.write_audio(_bed())
         writer.close()
+    if want(folder / "grade.cube"):
+        _write_grade(folder / "grade.cube")
     return written
+
+
+def _write_grade(path: Path) -> None:
+    """The demo's LUT (a teal-and-orange look), made by the ``lut`` example plugin."""
+    try:
+        from reelgraph_lut.cube import write_cube
+        from reelgraph_lut.samples import teal_orange
+    except ImportError:  # the plugin is not installed: the demo will say so when it renders
+        return
+    write_cube(path, teal_orange(33), title="reelgraph demo grade")

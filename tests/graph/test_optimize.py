@@ -31,7 +31,7 @@ def graphs(data: dict, frame: int, base: Path = Path(".")):
 def evaluate(engine: Engine, graph) -> np.ndarray:
     backend = CpuBackend()
     pool = engine.world.resource(MediaPool)
-    return backend.to_array(graph.evaluate(backend, pool.picture))
+    return backend.to_array(graph.evaluate(backend, pool.picture, engine.plugins))
 
 
 SCENES = {

@@ -281,3 +281,14 @@ def test_job_waits_and_runs_appear_in_a_chrome_trace(make_pool):
     assert validate_chrome_trace(tracer.document()) == []
     phases = {(e["ph"], e.get("cat")) for e in events}
     assert {("b", "job.wait"), ("e", "job.wait"), ("X", "job"), ("C", "counter")} <= phases
+
+
+def test_finished_jobs_leave_no_tokens_attached_to_their_parent(make_pool):
+    pool = make_pool(workers=1)
+    render = CancelToken("render")
+    handles = [pool.submit(lambda: None, token=render, timeout=t) for t in (None, 5.0)]
+    handles.append(pool.submit(lambda: None, token=render))
+    handles[-1].cancel()
+    pool.join(timeout=GUARD)
+    assert all(h.done() for h in handles)
+    assert render.attached == 0

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from reelgraph.plugins.protocols import OpSpec, PluginContext, PluginValue
 
+from reelgraph.plugins.protocols import OpSpec, PluginContext, PluginValue
 from reelgraph_lut.cube import CubeLut, read_cube
 from reelgraph_lut.interpolate import apply_1d, tetrahedral, to_unit, trilinear
 
@@ -56,7 +56,7 @@ _SPEC = OpSpec(
     ),
     paths=("file",),
 )
-_BAND = 1 << 18  # pixels per band: the temporaries of one band stay small
+_BAND = 1 << 16  # pixels per band: the temporaries of one band stay in cache
 _LEGAL_LOW, _LEGAL_SPAN = 16.0 / 255.0, 219.0 / 255.0
 
 
@@ -71,8 +71,10 @@ def linear_to_srgb(x: NDArray[np.float32]) -> NDArray[np.float32]:
 def srgb_to_linear(x: NDArray[np.float32]) -> NDArray[np.float32]:
     """The sRGB EOTF in float32 (negative values mirrored)."""
     a = np.abs(x)
-    high = np.power((np.maximum(a, np.float32(0.04045)) + np.float32(0.055)) / np.float32(1.055),
-                    np.float32(2.4))
+    high = np.power(
+        (np.maximum(a, np.float32(0.04045)) + np.float32(0.055)) / np.float32(1.055),
+        np.float32(2.4),
+    )
     out = np.where(a <= 0.04045, a / np.float32(12.92), high)
     return np.copysign(out, x).astype(np.float32, copy=False)
 
@@ -127,9 +129,12 @@ def _grade(
     params: Mapping[str, PluginValue],
 ) -> NDArray[np.float32]:
     alpha = band[:, 3:4]
-    opaque = alpha > 0
-    safe = np.where(opaque, alpha, np.float32(1.0))
-    original = np.where(opaque, band[:, :3] / safe, np.float32(0.0))
+    if alpha.min() == 1.0:  # opaque video: premultiplied is straight
+        original = band[:, :3]
+    else:
+        opaque = alpha > 0
+        safe = np.where(opaque, alpha, np.float32(1.0))
+        original = np.where(opaque, band[:, :3] / safe, np.float32(0.0))
     colour = linear_to_srgb(original) if params["input"] == "srgb" else original.copy()
     if params["input_range"] == "legal":
         colour = colour * np.float32(_LEGAL_SPAN) + np.float32(_LEGAL_LOW)
@@ -141,11 +146,11 @@ def _grade(
     if params["output_range"] == "legal":
         colour = (colour - np.float32(_LEGAL_LOW)) / np.float32(_LEGAL_SPAN)
     graded = srgb_to_linear(colour) if params["input"] == "srgb" else colour
-    strength = np.float32(params["strength"])
+    strength = np.float32(float(params["strength"]))  # type: ignore[arg-type]
     if strength != 1.0:
         graded = original + (graded - original) * strength
     out = np.empty_like(band)
-    out[:, :3] = graded * alpha
+    out[:, :3] = graded * alpha if alpha.min() != 1.0 else graded
     out[:, 3:4] = alpha
     return out
 

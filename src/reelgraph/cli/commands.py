@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -15,7 +16,7 @@ from reelgraph.cache import default_cache_dir
 from reelgraph.cli.progress import ProgressBar
 from reelgraph.cli.report import emit
 from reelgraph.engine.engine import Engine
-from reelgraph.errors import TimeRangeError, UsageError
+from reelgraph.errors import TimeRangeError, UsageError, output_error_for
 from reelgraph.export.job import export_project
 from reelgraph.export.presets import PRESETS, resolve_settings
 from reelgraph.jobs.cancel import CancelToken
@@ -137,7 +138,11 @@ def _source_text(source: object) -> str:
     if isinstance(source, MediaSource):
         return source.path
     name = type(source).__name__
-    detail = getattr(source, "pattern", None) or getattr(source, "sequence", None)
+    detail = (
+        getattr(source, "pattern", None)
+        or getattr(source, "sequence", None)
+        or getattr(source, "generator", None)
+    )
     return f"{name}({detail})" if detail else name
 
 
@@ -169,9 +174,14 @@ def _write_png_atomic(path: Path, pixels: Any) -> None:
     temporary = path.with_name(f".{path.name}.partial-{os.getpid()}.png")
     try:
         write_png(temporary, pixels)
-        os.replace(temporary, path)
+        try:
+            os.replace(temporary, path)
+        except OSError as exc:
+            raise output_error_for(str(path), exc) from exc
     finally:
-        temporary.unlink(missing_ok=True)
+        # On a read-only disk even removing a file that is not there fails (EROFS).
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import NoReturn
 
 from reelgraph.cli import commands
 from reelgraph.cli.plugins_command import add_plugin_options, plugin_session
+from reelgraph.cli.watchdog_options import add_watchdog_options, watchdog_session
 from reelgraph.cli.report import report_error
 from reelgraph.errors import UsageError
 from reelgraph.i18n import LANGUAGES, language_from_argv
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     frame.add_argument("--bit-depth", type=int, choices=(8, 16), default=8)
     frame.add_argument("--json", action="store_true")
     add_plugin_options(frame)
+    add_watchdog_options(frame)
 
     render = sub.add_parser("render", help="render the project (or a range) to a file")
     render.add_argument("project")
@@ -87,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_render_options(render)
     add_plugin_options(render)
+    add_watchdog_options(render)
 
     presets = sub.add_parser("presets", help="list the export presets")
     presets.add_argument("--json", action="store_true")
@@ -117,6 +120,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reelgraph.cli.graph_command",
     "reelgraph.cli.recover_command",
     "reelgraph.cli.plugins_command",
+    "reelgraph.cli.run_command",
+    "reelgraph.cli.edit_command",
 )
 
 
@@ -144,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help()
             return 2
-        with plugin_session(args):
+        with plugin_session(args), watchdog_session(args):
             return _handler(args.command)(args)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")

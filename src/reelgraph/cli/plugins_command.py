@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from reelgraph.cli.report import emit
+from reelgraph.cli.report import emit, log_text
 from reelgraph.errors import EXIT_CODES, PluginError
 from reelgraph.plugins.discovery import PATH_VARIABLE, PluginCandidate, discover
 from reelgraph.plugins.host import ENV_INCIDENTS, ENV_ON_ERROR, ENV_TIMEOUT, ErrorPolicy
@@ -196,8 +196,9 @@ def plugin_session(args: argparse.Namespace) -> Iterator[None]:
     os.close(handle)
     try:
         folders = [str(Path(p).resolve()) for p in args.plugin_path]
-        if saved[PATH_VARIABLE]:
-            folders.append(saved[PATH_VARIABLE])
+        earlier = saved[PATH_VARIABLE]
+        if earlier:
+            folders.append(earlier)
         if folders:
             os.environ[PATH_VARIABLE] = os.pathsep.join(folders)
         if args.on_error:
@@ -223,7 +224,9 @@ def _report_incidents(path: Path) -> None:
         return
     if not lines:
         return
-    sys.stderr.write(f"{len(lines)} plugin incident(s); the render went on:\n")
+    # Watchdog incidents of other nodes come through the same file, with their traces.
+    traces = [item.pop("trace", "") for item in lines]
+    sys.stderr.write(f"{len(lines)} incident(s); the render went on:\n")
     for item in lines[:20]:
         sys.stderr.write(
             f"  frame {item['frame']}: {item['kind']} [{item['code']}] -> {item['action']}: "
@@ -231,3 +234,7 @@ def _report_incidents(path: Path) -> None:
         )
     if len(lines) > 20:
         sys.stderr.write(f"  ... and {len(lines) - 20} more\n")
+    if any(traces):
+        where = log_text("".join(trace for trace in traces if trace))
+        if where is not None:
+            sys.stderr.write(f"details: {where}\n")

@@ -17,7 +17,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from reelgraph.errors import InternalError, ReelgraphError, exit_code_for
+from reelgraph.errors import InternalError, NodeFailedError, ReelgraphError, exit_code_for
 from reelgraph.i18n import detect_language, localize, translate
 
 __all__ = ["emit", "log_path", "log_text", "report_error"]
@@ -72,6 +72,10 @@ def report_error(error: BaseException, as_json: bool, lang: str | None = None) -
         )
     else:
         logging.getLogger("reelgraph").info("%s", error)
+        if isinstance(error, NodeFailedError) and error.__cause__ is not None:
+            # A node raised something unexpected: a bug of the node, whose trace is logged.
+            where = _log_bug(error.__cause__)
+            error.with_context(log=str(where) if where else "")
     language = lang or detect_language()
     localized = localize(error, language)
     if as_json:

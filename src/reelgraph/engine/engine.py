@@ -14,6 +14,7 @@ import numpy as np
 
 from reelgraph.cache import FrameCache
 from reelgraph.ecs import World
+from reelgraph.engine.edit_systems import EditRequest, install_editing, perform_request
 from reelgraph.engine.media_pool import MediaPool
 from reelgraph.engine.read_ahead import ReadAhead, UpcomingFrame
 from reelgraph.engine.resources import (
@@ -32,6 +33,8 @@ from reelgraph.project.document import ProjectDocument
 from reelgraph.render.backend import Backend
 from reelgraph.render.cpu import CpuBackend
 from reelgraph.timeline.components import Playhead, TrackKind
+from reelgraph.timeline.edits import Edit, EditResult
+from reelgraph.timeline.history import History
 from reelgraph.timeline.index import TimelineIndex
 from reelgraph.timeline.spawn import index_from_world, spawn_timeline
 from reelgraph.trace.instruments import Instruments
@@ -71,7 +74,8 @@ class Engine:
 
         ``watchdog`` runs the graph's nodes under time limits and checks, with its error
         policy (also the plugins' policy when the engine finds them itself); its
-        incidents are the World's ``Incidents`` resource.
+        incidents are the World's ``Incidents`` resource. By default it is set up from
+        the environment (:meth:`Watchdog.from_environment`: policy ``fail``, no limits).
 
         ``plugins`` runs the project's plugin nodes; without it, the plugins the project
         uses (if any) are found and registered here (entry points and
@@ -88,19 +92,21 @@ class Engine:
         self.world.insert_resource(RenderBackend(backend or CpuBackend()))
         self.world.insert_resource(MediaPool(document))
         self.world.insert_resource(ReadAhead())
-        if watchdog is not None:
-            if watchdog.canvas is None:
-                watchdog.canvas = (height or fmt.height, width or fmt.width)
-            self.world.insert_resource(watchdog)
-            self.world.insert_resource(watchdog.incidents)
+        if watchdog is None:
+            watchdog = Watchdog.from_environment()
+        if watchdog.canvas is None:
+            watchdog.canvas = (height or fmt.height, width or fmt.width)
+        self.watchdog = watchdog
+        self.world.insert_resource(watchdog)
+        self.world.insert_resource(watchdog.incidents)
         if cache is not None:
             self.world.insert_resource(cache)
         spawn_timeline(self.world, document)
+        install_editing(self.world, document)
         self._playhead = self.world.spawn(Playhead(document.main, 0))
         self.schedule = build_schedule(with_audio=with_audio)
         if plugins is None:
-            policy = None if watchdog is None else watchdog.policy.value
-            plugins = plugins_for_document(document, on_error=policy)
+            plugins = plugins_for_document(document, on_error=watchdog.policy.value)
         self.plugins = plugins
         if self.plugins is not None:
             self.world.insert_resource(self.plugins)
@@ -122,6 +128,42 @@ class Engine:
             index = index_from_world(self.world)
             self.world.insert_resource(index)
         return index
+
+    @property
+    def document(self) -> ProjectDocument:
+        """The project as edited so far (the History resource's document)."""
+        history = self.world.get_resource(History) if hasattr(self, "world") else None
+        return self._document if history is None else history.document
+
+    @document.setter
+    def document(self, document: ProjectDocument) -> None:
+        self._document = document
+
+    @property
+    def history(self) -> History:
+        """The undo/redo history of the engine's edits."""
+        return self.world.resource(History)
+
+    def apply(self, edit: Edit) -> EditResult:
+        """Apply ``edit`` now, as the Ingest set would (one undoable step).
+
+        Raises:
+            TimelineError: the edit was refused; the project is unchanged.
+        """
+        return self._perform(EditRequest("apply", edit))
+
+    def undo(self) -> EditResult:
+        """Undo the last edit (raises ``edit.refused`` when there is none)."""
+        return self._perform(EditRequest("undo"))
+
+    def redo(self) -> EditResult:
+        """Redo the last undone edit (raises ``edit.refused`` when there is none)."""
+        return self._perform(EditRequest("redo"))
+
+    def _perform(self, request: EditRequest) -> EditResult:
+        result = perform_request(self.world, request)
+        self.world.flush()
+        return result
 
     def duration(self) -> int:
         """Frames in the main sequence."""

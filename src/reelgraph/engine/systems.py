@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from reelgraph.audio.mix import AudioContext, mix_sequence
@@ -22,6 +23,7 @@ from reelgraph.ecs.criteria import (
     resource_exists,
     resource_matches,
 )
+from reelgraph.engine.edit_systems import apply_pending_edits, edits_pending
 from reelgraph.engine.media_pool import MediaPool
 from reelgraph.engine.read_ahead import ReadAhead, UpcomingFrame
 from reelgraph.engine.resources import (
@@ -101,8 +103,8 @@ def decode_demanded_frames(world: World) -> None:
         else:
             with tracer.span("decode", "decode", frame=head.frame):
                 decoded.frames = _watched(
-                world, head.frame, lambda: read_ahead.decode(head.frame, pool, graph.sources())
-            )
+                    world, head.frame, lambda: read_ahead.decode(head.frame, pool, graph.sources())
+                )
     else:
         for node in graph.sources():
             key = (node.source, node.seconds)
@@ -110,14 +112,14 @@ def decode_demanded_frames(world: World) -> None:
                 continue
             if tracer is None:
                 decoded.frames[key] = _watched(
-                    world, head.frame, lambda: pool.picture(node.source, node.seconds)
+                    world, head.frame, partial(pool.picture, node.source, node.seconds)
                 )
             else:
                 name = getattr(node.source, "path", None) or getattr(node.source, "pattern", "")
                 with tracer.span("decode", "decode", source=name):
                     decoded.frames[key] = _watched(
-                    world, head.frame, lambda: pool.picture(node.source, node.seconds)
-                )
+                        world, head.frame, partial(pool.picture, node.source, node.seconds)
+                    )
     world.insert_resource(decoded)
 
 
@@ -175,7 +177,7 @@ def _graph_for(world: World, head: Playhead) -> RenderGraph:
         target.width,
         target.height,
         pool.size,
-        plugin_revisions=plugins.revisions if plugins is not None else {},
+        plugin_revision=plugins.revision if plugins is not None else None,
     )
     return build_frame_graph(context, head.sequence, head.frame)
 
@@ -256,6 +258,13 @@ def build_schedule(*, with_audio: bool = True) -> Schedule:
     """The engine's schedule; validated when built, before the first tick."""
     schedule = Schedule()
     schedule.add_system(stop_if_cancelled, Stage.INGEST, run_if=resource_exists(CancelToken))
+    schedule.add_system(
+        apply_pending_edits,
+        Stage.INGEST,
+        after=("stop_if_cancelled",),
+        before=("index_timeline",),
+        run_if=edits_pending,
+    )
     schedule.add_system(
         index_timeline,
         Stage.INGEST,

@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from reelgraph.errors import OutputWriteError
+from reelgraph.errors import OutputNotWritableError, OutputWriteError, output_error_for
 
 __all__ = ["Destination"]
 
@@ -25,9 +25,17 @@ class Destination:
         self.is_sequence = is_sequence
         folder = self._folder_of_final()
         if not folder.is_dir():
-            raise OutputWriteError(f"output folder {folder} does not exist", path=str(folder))
+            raise OutputWriteError(
+                f"output folder {folder} does not exist",
+                path=str(folder),
+                detail="the folder does not exist",
+            )
         if not os.access(folder, os.W_OK):
-            raise OutputWriteError(f"output folder {folder} is not writable", path=str(folder))
+            raise OutputNotWritableError(
+                f"output folder {folder} is not writable",
+                path=str(folder),
+                detail="the folder is not writable",
+            )
         name = self._final_entry().name
         self.temporary = folder / f".{name}.partial-{os.getpid()}"
         if is_sequence:
@@ -64,9 +72,7 @@ class Destination:
                 os.replace(self.temporary, target)
             _fsync_file(target.parent.resolve())
         except OSError as exc:
-            raise OutputWriteError(
-                f"cannot write {target}: {exc.strerror}", path=str(target)
-            ) from exc
+            raise output_error_for(str(target), exc) from exc
 
     def _swap_folder(self, target: Path) -> None:
         if target.exists():

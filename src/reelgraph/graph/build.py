@@ -9,10 +9,9 @@ picture as when it is rendered alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from fractions import Fraction
-from types import MappingProxyType
 
 from reelgraph.graph.nodes import (
     BlendNode,
@@ -42,12 +41,14 @@ from reelgraph.timeline.components import (
     TransitionKind,
 )
 from reelgraph.timeline.index import ActiveClip, ActiveTransition, TimelineIndex
-from reelgraph.timeline.keyframes import evaluate, evaluate_pair, evaluate_scalar
+from reelgraph.timeline.keyframes import Param, Value, evaluate, evaluate_pair, evaluate_scalar
 
 __all__ = ["GraphContext", "build_frame_graph", "video_fade"]
 
 TRANSPARENT = (0.0, 0.0, 0.0, 0.0)
 SourceSize = Callable[[MediaSource | ImageSequenceSource], tuple[int, int]]
+#: ``(kind, evaluated params) -> revision`` of a plugin node (the plugin host's ``revision``).
+PluginRevision = Callable[[str, tuple[tuple[str, "Value | str"], ...]], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +61,9 @@ class GraphContext:
     height: int
     source_size: SourceSize
     optimize: bool = True
-    plugin_revisions: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    """Plugin name -> content hash, carried by plugin nodes into their cache keys."""
+    plugin_revision: PluginRevision | None = None
+    """What a plugin node's output depends on besides its parameters (the plugin's content
+    hash, the files it reads), carried by the node into its cache key."""
 
 
 def build_frame_graph(context: GraphContext, sequence: str, frame: int) -> RenderGraph:
@@ -126,7 +128,7 @@ def _clip_layer(context: GraphContext, graph: RenderGraph, clip: Clip, frame: in
         if effect.kind in EFFECTS:
             picture = graph.add(EffectOpNode(effect.kind, params), picture)  # type: ignore[arg-type]
         else:
-            revision = _revision(context, effect.kind)
+            revision = _revision(context, effect.kind, params)
             picture = graph.add(PluginEffectNode(effect.kind, params, revision), picture)
     transform = clip.transform
     affine = _clip_affine(context, clip, size, local)
@@ -153,7 +155,7 @@ def _clip_picture(
     if isinstance(source, GeneratorSource):
         local = frame - clip.start
         params = tuple((name, _evaluated(param, local)) for name, param in source.params)
-        revision = _revision(context, source.generator)
+        revision = _revision(context, source.generator, params)
         node = GeneratorNode(source.generator, fmt.width, fmt.height, params, revision)
         return graph.add(node), (fmt.width, fmt.height)
     seconds = clip.source_seconds(frame, fmt.rate)
@@ -208,10 +210,10 @@ def nested_frame(seconds: Fraction, rate: Fraction) -> int:
     return int((seconds * rate).__floor__())
 
 
-def _evaluated(param: object, local: int) -> object:
+def _evaluated(param: Param | str, local: int) -> Value | str:
     """A parameter at a clip-local frame; strings (plugin parameters) are constant."""
-    return param if isinstance(param, str) else evaluate(param, local)  # type: ignore[arg-type]
+    return param if isinstance(param, str) else evaluate(param, local)
 
 
-def _revision(context: GraphContext, kind: str) -> str:
-    return context.plugin_revisions.get(kind.partition(".")[0], "")
+def _revision(context: GraphContext, kind: str, params: tuple[tuple[str, Value | str], ...]) -> str:
+    return "" if context.plugin_revision is None else context.plugin_revision(kind, params)

@@ -30,12 +30,17 @@ since the reader it abandoned is in an unknown state.
 
 from __future__ import annotations
 
+import contextvars
 import enum
+import functools
+import json
 import logging
+import math
+import os
 import queue
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -47,15 +52,47 @@ from reelgraph.errors import (
     NodeTimeoutError,
     OperationTimeoutError,
     ReelgraphError,
+    UsageError,
     WatchdogError,
 )
 from reelgraph.render.backend import Backend
 
-__all__ = ["ErrorPolicy", "Incident", "Incidents", "Watchdog", "placeholder_pixels"]
+__all__ = [
+    "ENV_INCIDENTS",
+    "ENV_NODE_TIMEOUT",
+    "ENV_ON_ERROR",
+    "ENV_OPERATION_TIMEOUT",
+    "ErrorPolicy",
+    "Incident",
+    "Incidents",
+    "Watchdog",
+    "placeholder_pixels",
+]
+
+# The settings travel in the environment so that every engine of a command (worker
+# processes of a parallel export too) applies the same ones; the policy and the incidents
+# file are the plugin host's variables, so one --on-error governs plugin and other nodes.
+ENV_ON_ERROR = "REELGRAPH_ON_ERROR"
+"""The error policy: bypass, placeholder or fail (the default)."""
+
+ENV_NODE_TIMEOUT = "REELGRAPH_NODE_TIMEOUT"
+"""Seconds one node may run (unset or 0: no limit)."""
+
+ENV_OPERATION_TIMEOUT = "REELGRAPH_OPERATION_TIMEOUT"
+"""Seconds one watched operation (decoding a frame) may run (unset or 0: no limit)."""
+
+ENV_INCIDENTS = "REELGRAPH_PLUGIN_INCIDENTS"
+"""A file every watchdog (and plugin host) appends its incidents to, as JSON lines."""
 
 T = TypeVar("T")
 _log = logging.getLogger("reelgraph.watchdog")
 _CHECKER = 32  # pixels per placeholder square, as the plugin host draws it
+# Nodes that cannot turn finite pixels into NaN or infinity (pictures read from files,
+# constants, resampling, and blends of two pictures with weights in [0, 1]); the value
+# scan (about 2 ms for a 1080p picture) is skipped for them.
+_FINITE_KEEPING = frozenset(
+    {"SourceNode", "SolidNode", "TransformNode", "OpacityNode", "DissolveNode", "WipeNode"}
+)
 
 
 class ErrorPolicy(enum.Enum):
@@ -73,7 +110,7 @@ class ErrorPolicy(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Incident:
-    """A node or operation that failed, and what the policy did about it.
+    """A node that failed while the render went on past it, and what took its place.
 
     Attributes:
         code: The error's code (``watchdog.node_timeout``, ``plugin.crashed``, …).
@@ -81,7 +118,7 @@ class Incident:
         node: The node's index in the frame's graph (None for operations).
         kind: The node's class, or the operation's name.
         message: The error's English message.
-        action: ``"bypass"``, ``"placeholder"`` or ``"fail"``.
+        action: What took the node's place: ``"bypass"`` or ``"placeholder"``.
         trace: The traceback of an unexpected exception ("" for coded errors); for logs.
     """
 
@@ -129,6 +166,19 @@ class Incidents:
         return iter(list(self._items))
 
 
+def _seconds(env: Mapping[str, str], name: str) -> float | None:
+    text = env.get(name)
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise UsageError(f"{name}={text!r}: give a time limit in seconds (0: none)")
+    return value or None
+
+
 def placeholder_pixels(height: int, width: int) -> np.ndarray:
     """An opaque magenta-and-black checkerboard, ``(H, W, 4)`` premultiplied float32."""
     rows = (np.arange(height) // _CHECKER)[:, None]
@@ -163,7 +213,8 @@ class _Worker:
         """``(ok, value or exception)``, or None when ``call`` is late (then abandon me)."""
         box: list[Any] = []
         done = threading.Event()
-        self._jobs.put((call, box, done))
+        # The node sees the caller's context variables (cancel tokens, plugin guards).
+        self._jobs.put((functools.partial(contextvars.copy_context().run, call), box, done))
         if not done.wait(timeout):
             return None
         return box[0]  # type: ignore[no-any-return]
@@ -211,9 +262,11 @@ class Watchdog:
         policy: What a failing node becomes (an :class:`ErrorPolicy` or its name).
         node_timeout: Seconds a node may run (None: no limit, nodes run inline).
         operation_timeout: Seconds a watched operation may run (None: no limit).
-        check_values: Also look for NaN and infinite values (one pass over the pixels).
+        check_values: Also look for NaN and infinite values (one pass over the pixels of
+            each node that could make them: effects, blends, plugins).
         incidents: Where incidents go (a new :class:`Incidents` by default).
         canvas: ``(H, W)`` for fallbacks of nodes whose size is unknown (sources).
+        incidents_file: A file to append each incident to as a JSON line (with its trace).
     """
 
     def __init__(
@@ -225,6 +278,7 @@ class Watchdog:
         check_values: bool = True,
         incidents: Incidents | None = None,
         canvas: tuple[int, int] | None = None,
+        incidents_file: str | None = None,
     ) -> None:
         for limit in (node_timeout, operation_timeout):
             if limit is not None and limit <= 0:
@@ -235,8 +289,39 @@ class Watchdog:
         self.check_values = check_values
         self.incidents = incidents if incidents is not None else Incidents()
         self.canvas = canvas
+        self.incidents_file = incidents_file
         self._worker: _Worker | None = None
         self.abandoned = 0
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Watchdog:
+        """A watchdog set up by ``REELGRAPH_ON_ERROR``, ``REELGRAPH_NODE_TIMEOUT``,
+        ``REELGRAPH_OPERATION_TIMEOUT`` and ``REELGRAPH_PLUGIN_INCIDENTS`` (the CLI's
+        ``--on-error``, ``--node-timeout`` and ``--operation-timeout`` set them).
+
+        Raises:
+            UsageError: a variable holds something that is not a policy or a time.
+        """
+        env = os.environ if environ is None else environ
+        policy = env.get(ENV_ON_ERROR) or ErrorPolicy.FAIL.value
+        if policy not in {p.value for p in ErrorPolicy}:
+            raise UsageError(f"{ENV_ON_ERROR}={policy!r}: use bypass, placeholder or fail")
+        return cls(
+            policy=policy,
+            node_timeout=_seconds(env, ENV_NODE_TIMEOUT),
+            operation_timeout=_seconds(env, ENV_OPERATION_TIMEOUT),
+            incidents_file=env.get(ENV_INCIDENTS) or None,
+        )
+
+    def _record(self, incident: Incident) -> None:
+        self.incidents.record(incident)
+        if self.incidents_file:
+            line = json.dumps({**incident.to_dict(), "trace": incident.trace}, sort_keys=True)
+            try:
+                with open(self.incidents_file, "a", encoding="utf-8") as handle:
+                    handle.write(line + "\n")
+            except OSError:
+                _log.warning("cannot append to %s: %s", self.incidents_file, line)
 
     # -- running under a limit -----------------------------------------------------------
 
@@ -276,9 +361,6 @@ class Watchdog:
             timeout=self.operation_timeout,
             frame=frame,
         )
-        self.incidents.record(
-            Incident(error.code, frame, None, operation, error.message, ErrorPolicy.FAIL.value)
-        )
         raise error
 
     # -- nodes ---------------------------------------------------------------------------
@@ -289,7 +371,7 @@ class Watchdog:
         node: Any,
         inputs: list[Any],
         run: Callable[[], Any],
-        backend: Backend,
+        backend: Backend[Any],
         frame: int = -1,
     ) -> Any:
         """Run one node (``run()`` computes it); returns its image or the policy's fallback.
@@ -300,7 +382,8 @@ class Watchdog:
         expected = _expected_size(node, inputs)
         ok, value = self._limited(run, self.node_timeout)
         if ok:
-            problem = _problem(value, expected, self.check_values)
+            scan = self.check_values and type(node).__name__ not in _FINITE_KEEPING
+            problem = _problem(value, expected, scan)
             if problem is None:
                 return value
             error: ReelgraphError = self._node_error(
@@ -346,20 +429,18 @@ class Watchdog:
         node: Any,
         inputs: list[Any],
         expected: tuple[int, int] | None,
-        backend: Backend,
+        backend: Backend[Any],
         frame: int,
     ) -> Any:
-        cause = error.__cause__
-        trace = "".join(traceback.format_exception(cause)) if cause is not None else ""
         kind = type(node).__name__
         action = self.policy.value
-        self.incidents.record(
-            Incident(error.code, frame, index, kind, error.message, action, trace)
-        )
-        _log.warning("frame %d: node %d (%s) [%s] %s -> %s", frame, index, kind, error.code,
+        _log.info("frame %d: node %d (%s) [%s] %s -> %s", frame, index, kind, error.code,
                      error.message, action)  # fmt: skip
         if self.policy is ErrorPolicy.FAIL:
-            raise error
+            raise error  # the render stops with it: nothing went on past it to record
+        cause = error.__cause__
+        trace = "".join(traceback.format_exception(cause)) if cause is not None else ""
+        self._record(Incident(error.code, frame, index, kind, error.message, action, trace))
         height, width = expected or self.canvas or (16, 16)
         if self.policy is ErrorPolicy.BYPASS:
             if inputs and (_shape_of(inputs[0]) or ())[:2] == (height, width):

@@ -122,7 +122,7 @@ def po_files(root: Path = LOCALE_DIR) -> list[Path]:
 
 
 def compile_catalogs(root: Path = LOCALE_DIR) -> list[Path]:
-    """Compile every ``.po`` under ``root`` into the ``.mo`` beside it; returns the ``.mo`` paths."""
+    """Compile every ``.po`` under ``root`` into the ``.mo`` beside it; returns the ``.mo``s."""
     written = []
     for po in po_files(root):
         mo = po.with_suffix(".mo")

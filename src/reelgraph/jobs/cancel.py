@@ -183,6 +183,12 @@ class CancelToken:
         return self._deadline
 
     @property
+    def attached(self) -> int:
+        """How many tokens directly below this one are still attached (not detached)."""
+        with self._lock:
+            return sum(1 for ref in self._children.values() if ref() is not None)
+
+    @property
     def clock(self) -> Clock:
         """The clock deadlines are read from."""
         return self._clock

@@ -59,6 +59,7 @@ class Job:
     timeout: float | None
     submitted_at: float
     started_at: float | None = None
+    outer: CancelToken | None = None  # the queued token, when a time limit replaced it
     handle: JobHandle = field(init=False)
 
     def __post_init__(self) -> None:

@@ -325,7 +325,7 @@ class WorkerPool:
                     job = self._dispatcher.take(self._clock.now())
                 job.started_at = self._clock.now()
                 if job.timeout is not None:
-                    job.token = job.token.child(job.name, timeout=job.timeout)
+                    job.outer, job.token = job.token, job.token.child(job.name, timeout=job.timeout)
                 self._running_jobs[job.id] = job
                 depth = self._dispatcher.depth(job.priority)
                 self._metrics.dequeued(
@@ -372,6 +372,8 @@ class WorkerPool:
             self._cond.notify_all()
         self._outstanding.done(job.priority)
         job.token.detach()
+        if job.outer is not None:
+            job.outer.detach()
 
     def expire_overdue(self) -> int:
         """Time out running jobs past their limit: cancel their tokens, resolve handles.

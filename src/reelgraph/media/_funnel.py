@@ -19,9 +19,9 @@ from reelgraph.errors import (
     DecodeError,
     EncodeError,
     MediaNotFoundError,
-    OutputWriteError,
     ReelgraphError,
     UnsupportedCodecError,
+    output_error_for,
 )
 
 __all__ = ["add_stream", "reading", "reason_of", "writing"]
@@ -85,9 +85,8 @@ def writing(path: str, **context: Any) -> Iterator[None]:
     except ReelgraphError:
         raise
     except OSError as exc:  # av's errno errors (PermissionError, ENOSPC...) are OSErrors too
-        raise OutputWriteError(
-            f"cannot write {path}: {reason_of(exc)}", path=path, **context
-        ) from exc
+        # The errno picks the code: output.disk_full, output.not_writable, else write_failed.
+        raise output_error_for(path, exc, detail=reason_of(exc)).with_context(**context) from exc
     except (av.error.FFmpegError, EOFError) as exc:
         raise EncodeError(
             f"cannot encode {path}{_where(context)}: {reason_of(exc)}", path=path, **context

@@ -9,7 +9,7 @@ import av
 import numpy as np
 from av.video.reformatter import VideoReformatter
 
-from reelgraph.errors import EncodeError, OutputWriteError
+from reelgraph.errors import EncodeError, output_error_for
 from reelgraph.media._funnel import reason_of, writing
 
 __all__ = ["write_png"]
@@ -64,4 +64,4 @@ def write_png(path: str | os.PathLike[str], rgb: np.ndarray) -> None:
         with open(path_str, "wb") as file:
             file.write(data)
     except OSError as exc:
-        raise OutputWriteError(f"cannot write {path_str}: {reason_of(exc)}", path=path_str) from exc
+        raise output_error_for(path_str, exc, detail=reason_of(exc)) from exc

@@ -57,11 +57,6 @@ class PluginCandidate:
     origin: str
 
     @property
-    def import_root(self) -> Path:
-        """The folder to put on ``sys.path`` so the package imports."""
-        return self.folder.parent
-
-    @property
     def name(self) -> str:
         """The plugin's name."""
         return self.manifest.name
@@ -97,17 +92,17 @@ def discover(
     """
     found: dict[str, PluginCandidate] = {}
     for candidate in _from_path(plugin_path_from(plugin_path, environ)):
-        _add(found, candidate, replace=False)
+        _add(found, candidate)
     if entry_points:
         for candidate in _from_entry_points():
             if candidate.name not in found:
-                _add(found, candidate, replace=False)
+                _add(found, candidate)
     return [found[name] for name in sorted(found)]
 
 
-def _add(found: dict[str, PluginCandidate], candidate: PluginCandidate, *, replace: bool) -> None:
+def _add(found: dict[str, PluginCandidate], candidate: PluginCandidate) -> None:
     earlier = found.get(candidate.name)
-    if earlier is not None and not replace:
+    if earlier is not None:
         if earlier.folder.resolve() == candidate.folder.resolve():
             return
         raise PluginConflictError(

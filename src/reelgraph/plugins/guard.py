@@ -132,7 +132,7 @@ def _resolve(path: object, dir_fd: object) -> str | None:
     if isinstance(path, int) or path is None:
         return None
     try:
-        text = os.fsdecode(os.fspath(path))  # type: ignore[arg-type]
+        text = os.fsdecode(os.fspath(path))  # type: ignore[call-overload]
     except TypeError:
         return None
     if not os.path.isabs(text) and isinstance(dir_fd, int) and dir_fd >= 0:

@@ -191,10 +191,29 @@ class PluginHost:
         self.base_dir = base_dir
         self.incidents: list[PluginIncident] = []
 
-    @property
-    def revisions(self) -> dict[str, str]:
-        """Plugin name -> content hash, for cache keys of plugin nodes."""
-        return {p.name: p.content_hash for p in self.registry.plugins}
+    def revision(self, kind: str, params: Sequence[tuple[str, Any]]) -> str:
+        """What a plugin node's picture depends on besides its parameters, for cache keys.
+
+        The plugin's content hash, and the size and modification time of every file its
+        parameters name (a re-exported ``grade.cube`` must not hit the old frames).
+        """
+        plugin = self.registry.get(kind.partition(".")[0])
+        if plugin is None:
+            return ""
+        parts = [plugin.content_hash]
+        spec = _spec_of(self.registry, kind)
+        given = dict(params)
+        for name in spec.paths if spec is not None else ():
+            value = given.get(name, spec.defaults[name]) if spec is not None else ""
+            if not isinstance(value, str) or not value:
+                continue
+            path = Path(value) if Path(value).is_absolute() else self.base_dir / value
+            try:
+                stat = path.stat()
+                parts.append(f"{name}={value}:{stat.st_size}:{stat.st_mtime_ns}")
+            except OSError:
+                parts.append(f"{name}={value}:missing")
+        return "|".join(parts)
 
     def run_effect(
         self, kind: str, image: Frame, params: Mapping[str, Any], *, frame: int = -1
@@ -302,6 +321,15 @@ class PluginHost:
     def close(self) -> None:
         """Stop the plugins' workers and free their scratch folders."""
         self.registry.close()
+
+
+def _spec_of(registry: PluginRegistry, kind: str) -> OpSpec | None:
+    for feature in ("effect", "generator", "transition"):
+        try:
+            return registry.resolve(feature, kind)[2]
+        except PluginNotFoundError:
+            continue
+    return None
 
 
 def plugin_uses(

@@ -3,7 +3,8 @@
 ``reelgraph plugins lock`` writes ``reelgraph-plugins.lock.json``: for every plugin found,
 either what registration verified (features, operations and their parameters, how it is
 confined, its content hash) or why it was refused (the error's code and message). The
-file is generated, sorted and free of timestamps, so the same plugins give the same bytes.
+file is generated, sorted and free of timestamps, so the same plugins in the same folders
+give the same bytes.
 It is written atomically, and never over a file that is not itself a generated lock: the
 user's own files are left alone. ``reelgraph plugins check`` compares what is installed
 now with it.

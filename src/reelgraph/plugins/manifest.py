@@ -137,10 +137,12 @@ def parse_manifest(text: str, *, source: str = MANIFEST_NAME) -> PluginManifest:
     table = data.get("plugin")
     if not isinstance(table, dict):
         raise _bad(source, "plugin", "needs a [plugin] table")
-    for key in sorted(set(data) - {"plugin"}):
-        raise _bad(source, key, "unknown table or key (everything goes under [plugin])")
-    for key in sorted(set(table) - set(_KEYS)):
-        raise _bad(source, f"plugin.{key}", f"unknown key; the keys are {', '.join(_KEYS)}")
+    outside = sorted(set(data) - {"plugin"})
+    if outside:
+        raise _bad(source, outside[0], "unknown table or key (everything goes under [plugin])")
+    unknown = sorted(set(table) - set(_KEYS))
+    if unknown:
+        raise _bad(source, f"plugin.{unknown[0]}", f"unknown key; the keys are {', '.join(_KEYS)}")
     name = _string(table, "name", source, pattern=_NAME, required=True)
     features = _choices(table, "features", FEATURES, source)
     sets = _sets(table, source)

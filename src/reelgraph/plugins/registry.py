@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,10 +126,11 @@ class InProcessRunner:
         """Wrap ``plugin`` (the factory's object) with its guard ``rules``."""
         self.plugin = plugin
         self.rules = rules
+        self._lock = threading.Lock()  # plugin objects need not be thread-safe
 
     def _run(self, what: str, call: Any, *args: Any) -> Frame:
         try:
-            with guarded(self.rules):
+            with self._lock, guarded(self.rules):
                 return call(*args)  # type: ignore[no-any-return]
         except PluginError:
             raise
@@ -235,8 +237,9 @@ class PluginRegistry:
                 **self._sandbox_options,
             )
             description = runner.start()
+            guard = "+python" if runner.python_guard else ""
             enforcement = {
-                k: f"{v}+python" if v != "allowed" else v for k, v in runner.enforcement.items()
+                k: v if v == "allowed" else f"{v}{guard}" for k, v in runner.enforcement.items()
             }
             registered = RegisteredPlugin(candidate, digest, description, enforcement)
             self._runners[manifest.name] = runner
@@ -244,7 +247,7 @@ class PluginRegistry:
             rules = GuardRules(manifest.name, frozenset(manifest.capabilities), str(scratch))
             context = PluginContext(manifest.name, scratch, manifest.capabilities, sandboxed=False)
             with guarded(rules):
-                factory = load_factory(manifest.entry_point, candidate.import_root, manifest.name)
+                factory = load_factory(manifest.entry_point, candidate.folder, manifest.name)
                 plugin = instantiate(factory, context)
                 description = verify_plugin(plugin, manifest)
             enforcement = {
@@ -367,6 +370,7 @@ def check_frame(image: object, height: int, width: int, what: str) -> Frame:
         raise PluginNodeError(f"{what} returned {got}, expected an array of shape {expected}")
     if image.dtype != np.float32:
         raise PluginNodeError(f"{what} returned {image.dtype} pixels, expected float32")
-    if not np.isfinite(image).all():
+    # min/max propagate NaN and show infinities without a temporary mask array.
+    if image.size and not (np.isfinite(image.min()) and np.isfinite(image.max())):
         raise PluginNodeError(f"{what} returned NaN or infinite pixels")
     return image

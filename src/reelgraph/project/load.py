@@ -7,6 +7,7 @@ a user never sees a traceback for a bad project.
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,39 @@ from reelgraph.timeline.validate import validate_timeline
 __all__ = ["load_project", "load_project_data", "read_project_json"]
 
 
+def _is_integer(checker: object, instance: object) -> bool:
+    # JSON Schema counts 10.0 as an integer; frames, sizes and counts must be true ints.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(project_json_schema())
+    base = jsonschema.Draft202012Validator
+    checker = base.TYPE_CHECKER.redefine("integer", _is_integer)
+    strict = jsonschema.validators.extend(base, type_checker=checker)
+    return strict(project_json_schema())
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _non_finite(data: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """The path of the first NaN or infinite number in ``data``, if any."""
+    if isinstance(data, float):
+        return None if math.isfinite(data) else path
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    for key, value in items:
+        found = _non_finite(value, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 def _read(path: Path) -> Any:
@@ -45,8 +76,11 @@ def _read(path: Path) -> Any:
             f"cannot read {path}: {reason}", path=str(path), detail=reason
         ) from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            detail = f"invalid JSON: {exc}"
+            raise ProjectSyntaxError(f"{path}: {detail}", path=str(path), detail=detail) from None
         detail = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         raise ProjectSyntaxError(
             f"{path}: {detail}",
@@ -102,6 +136,12 @@ def load_project_data(data: Any, base_dir: Path) -> ProjectDocument:
     if not isinstance(data, dict):
         raise ProjectValidationError("$: a project must be a JSON object", path="$")
     try:
+        where = _non_finite(data)
+        if where is not None:
+            at = format_path(where)
+            raise ProjectValidationError(
+                f"{at}: not a finite number", path=at, detail="not a finite number"
+            )
         check_labels(data, older_ok=True)
         data = upgrade_document(data)
         check_labels(data)

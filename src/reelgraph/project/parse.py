@@ -39,6 +39,7 @@ __all__ = [
     "Fragment",
     "parse_clip",
     "parse_document",
+    "parse_effect",
     "parse_param",
     "parse_source",
     "parse_speed",
@@ -68,7 +69,10 @@ def _speed(value: Any, path: Path_) -> Fraction:
         raise _invalid(path, f"not a speed: {value!r}") from None
     if speed == 0:
         raise _invalid(path, "speed cannot be 0")
-    return speed.limit_denominator(1_000_000)
+    exact = speed.limit_denominator(1_000_000)
+    if exact == 0:
+        raise _invalid(path, f"speed {value!r} is too close to 0")
+    return exact
 
 
 def _color(value: Any, path: Path_) -> tuple[float, float, float, float]:
@@ -295,6 +299,11 @@ def parse_transition(value: dict[str, Any], track: str, path: Path_ = ()) -> Tra
     builder = _Builder()
     builder.transition(value, track, path)
     return builder.transitions[0]
+
+
+def parse_effect(value: dict[str, Any], clip: str, path: Path_ = ()) -> EffectNode:
+    """A schema-valid ``Effect.1`` object of ``clip`` (its id "" when the object has none)."""
+    return EffectNode(value.get("id", ""), clip, value["kind"], _plugin_params(value, path))
 
 
 def parse_param(value: Any, path: Path_ = ()) -> Param:

@@ -23,7 +23,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from reelgraph.errors import InternalError
 from reelgraph.project.atomic import write_text_atomic
 from reelgraph.project.document import Format, ProjectDocument
 from reelgraph.render.color import linear_to_srgb, parse_color
@@ -31,6 +30,7 @@ from reelgraph.timeline.components import (
     Clip,
     ColorSource,
     EffectNode,
+    GeneratorSource,
     GraphEdge,
     ImageSequenceSource,
     MediaSource,
@@ -77,11 +77,10 @@ def color_to_data(color: Color) -> str | list[float]:
     returns it. A ``"#rrggbb[aa]"`` string is used when one parses to the identical
     tuple; otherwise ``[r, g, b(, a)]`` sRGB floats found by search.
 
-    Raises:
-        InternalError: no written form parses back to ``color`` (it did not come from a
-            project file or an edit).
+    A colour that no written form gives exactly (one built in Python rather than read
+    from a file) is written as the nearest one.
     """
-    return _color_to_data(tuple(color))  # type: ignore[arg-type]
+    return _color_to_data(tuple(color))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -94,10 +93,7 @@ def _color_to_data(color: Color) -> str | list[float]:
         return text
     for channel in range(3):
         encoded[channel] = _solve_channel(encoded, channel, alpha, color[channel])
-    written = [*encoded, alpha] if alpha != 1.0 else list(encoded)
-    if parse_color(written) != color:
-        raise InternalError(f"colour {color!r} has no written form", color=repr(color))
-    return written
+    return [*encoded, alpha] if alpha != 1.0 else list(encoded)
 
 
 def _hex_form(encoded: list[float], alpha: float) -> str | None:
@@ -126,7 +122,8 @@ def _solve_channel(encoded: list[float], channel: int, alpha: float, target: flo
         return parse_color([*trial, alpha])[channel]
 
     guess = up = down = encoded[channel]
-    candidates = [guess]
+    # Short decimals first, so the file reads [1.0, 0.5] rather than [0.9999999999999999, ...].
+    candidates = [round(guess, digits) for digits in (3, 6, 9, 12, 15)] + [guess]
     for _ in range(4):
         up, down = math.nextafter(up, 2.0), math.nextafter(down, -1.0)
         candidates += [up, down]
@@ -146,12 +143,12 @@ def _solve_channel(encoded: list[float], channel: int, alpha: float, target: flo
 # -- values and components -----------------------------------------------------------------
 
 
-def _value(value: float | tuple[float, ...]) -> float | list[float]:
+def _value(value: float | tuple[float, ...] | str) -> float | list[float] | str:
     return list(value) if isinstance(value, tuple) else value
 
 
-def param_to_data(param: Param) -> Any:
-    """A parameter as written: a number, a list, or an ``Animated.1`` object."""
+def param_to_data(param: Param | str) -> Any:
+    """A parameter as written: a number, a list, an ``Animated.1`` object (or a plugin's text)."""
     if not isinstance(param, Animated):
         return _value(param)
     keys = []
@@ -176,6 +173,12 @@ def source_to_data(source: Source) -> Json:
         }
     if isinstance(source, ColorSource):
         return {"schema": "ColorSource.1", "color": color_to_data(source.color)}
+    if isinstance(source, GeneratorSource):
+        return {
+            "schema": "GeneratorSource.1",
+            "generator": source.generator,
+            "params": {name: param_to_data(value) for name, value in source.params},
+        }
     return {"schema": "SequenceSource.1", "sequence": source.sequence}
 
 

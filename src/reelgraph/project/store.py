@@ -284,7 +284,7 @@ class ProjectStore:
                 path=str(self.path),
                 detail=f"unknown log format {found['format']}",
             )
-        self._log_id = found["log"]
+        self._log_id = str(found["log"])
         self._based = False
         if fresh:
             fsync_folder(self.folder)
@@ -311,6 +311,11 @@ class ProjectStore:
     def journal_mode(self) -> str:
         """SQLite's journal mode (``"wal"`` unless the file system refused WAL)."""
         return self._journal_mode
+
+    @property
+    def synchronous(self) -> int:
+        """SQLite's ``synchronous`` level on this connection (2 is FULL: fsync per commit)."""
+        return int(self._scalar("PRAGMA synchronous"))
 
     def _scalar(self, sql: str, *args: Any) -> Any:
         with self._lock, self._guard("read"):

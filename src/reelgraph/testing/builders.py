@@ -14,6 +14,7 @@ __all__ = [
     "clip",
     "color",
     "effect",
+    "generator",
     "keys",
     "media",
     "nested",
@@ -40,6 +41,11 @@ def color(value: str | list[float]) -> Json:
 def nested(sequence_id: str) -> Json:
     """A nested sequence source."""
     return {"schema": "SequenceSource.1", "sequence": sequence_id}
+
+
+def generator(kind: str, **params: Any) -> Json:
+    """A plugin generator source (``"text.title"``) with parameters."""
+    return {"schema": "GeneratorSource.1", "generator": kind, "params": params}
 
 
 def keys(*points: tuple[float, Any] | tuple[float, Any, str]) -> Json:

@@ -29,17 +29,18 @@ from fractions import Fraction
 
 from reelgraph.project.document import ProjectDocument
 from reelgraph.time import TimeRange
+from reelgraph.timeline.changes import Change, Group, Key
 from reelgraph.timeline.components import (
     Clip,
     ColorSource,
     EffectNode,
+    GeneratorSource,
     GraphEdge,
     Track,
     Transition,
 )
-from reelgraph.timeline.edits.changes import Change
-from reelgraph.timeline.edits.lookup import DocumentIndex, index_of
-from reelgraph.timeline.keyframes import is_animated
+from reelgraph.timeline.doc_index import DocumentIndex, index_of
+from reelgraph.timeline.keyframes import Param, is_animated
 
 __all__ = ["Reach", "default_reach", "dirty_spans", "merge_spans", "nested_span"]
 
@@ -94,8 +95,8 @@ class _Side:
     index: DocumentIndex
     reach: Reach
 
-    def get(self, group: str, key: object) -> object:
-        at = self.index.positions[group].get(key)  # type: ignore[index]
+    def get(self, group: Group, key: Key) -> object:
+        at = self.index.positions[group].get(key)
         return None if at is None else getattr(self.document, group)[at]
 
     def track(self, track_id: str) -> Track | None:
@@ -124,10 +125,10 @@ class _Side:
 
     def animated(self, clip: Clip) -> bool:
         t = clip.transform
-        params = [clip.opacity, clip.gain_db, t.scale, t.rotation, t.crop]
+        params: list[Param | str] = [clip.opacity, clip.gain_db, t.scale, t.rotation, t.crop]
         params += [t.position] if t.position is not None else []
         params += [p for e in self.effects(clip.id) for _, p in e.params]
-        return any(is_animated(p) for p in params)
+        return any(not isinstance(p, str) and is_animated(p) for p in params)
 
     def transition_span(self, transition: Transition) -> Span | None:
         first, second = self.clip(transition.from_clip), self.clip(transition.to_clip)
@@ -152,9 +153,11 @@ class _Marks:
                 self.local.append((side, track.sequence, span))
 
     def clip(self, side: _Side, clip: Clip, spans: Iterable[Span], reach: int = 0) -> None:
-        """Mark ``spans`` of ``clip`` (widened by ``reach``) and its transitions."""
+        """Mark ``spans`` of ``clip`` (widened by ``reach``) and, if any, its transitions."""
         low, high = clip.start, clip.end
-        widened = [(max(a - reach, low), min(b + reach, high)) for a, b in spans]
+        widened = [(max(a - reach, low), min(b + reach, high)) for a, b in spans if b > a]
+        if not any(b > a for a, b in widened):
+            return
         transitions = [side.transition_span(t) for t in side.transitions(clip.id)]
         self.on_track(side, clip.track, [*widened, *(s for s in transitions if s)])
 
@@ -171,7 +174,7 @@ class _Marks:
                 mapped = None if user is None else nested_span(user, *span)
                 if user is None or mapped is None:
                     continue
-                if user.speed != 1:
+                if abs(user.speed) != 1:
                     # Audio resampling at other speeds reads one sample past a frame.
                     mapped = (max(mapped[0] - 1, user.start), min(mapped[1] + 1, user.end))
                 before = len(self.local)
@@ -347,6 +350,8 @@ def _timing_only(old: _Side, new: _Side, was: Clip | None, now: Clip | None) -> 
         now.gain_db,
     ) or old.effects(was.id) != new.effects(now.id):
         return None
+    if isinstance(was.source, GeneratorSource):
+        return None  # a plugin's picture may depend on anything about the clip's timing
     if not isinstance(was.source, ColorSource) and _source_anchor(was) != _source_anchor(now):
         return None
     if was.start != now.start and (old.animated(was) or new.animated(now)):

@@ -21,9 +21,9 @@ from typing import Literal
 from reelgraph.errors import EditRefusedError
 from reelgraph.project.document import ProjectDocument
 from reelgraph.time import TimeRange
+from reelgraph.timeline.changes import Change
 from reelgraph.timeline.dirty import Reach, merge_spans
 from reelgraph.timeline.edits.base import Edit, EditResult, Patch
-from reelgraph.timeline.edits.changes import Change
 from reelgraph.timeline.edits.group import Group
 
 __all__ = ["History", "HistoryEvent", "Step"]
@@ -110,6 +110,11 @@ class History:
         """The steps that :meth:`redo` would redo, next one last."""
         return tuple(self._redo)
 
+    @property
+    def group_depth(self) -> int:
+        """How many groups are open."""
+        return len(self._open)
+
     def can_undo(self) -> bool:
         """Whether there is a step to undo (and no group is open)."""
         return bool(self._undo) and not self._open
@@ -184,8 +189,12 @@ class History:
         self._tell(HistoryEvent("begin", name=name))
 
     def end_group(self) -> Step | None:
-        """Close the innermost group; returns its step (None when it applied nothing)."""
-        group = self._open.pop()
+        """Close the innermost group; returns its step (None when it applied nothing).
+
+        Raises:
+            EditRefusedError: no group is open.
+        """
+        group = self._close()
         step = group.step() if group.edits else None
         if step is not None and self._open:
             outer = self._open[-1]
@@ -200,11 +209,20 @@ class History:
         return step
 
     def abort_group(self) -> None:
-        """Close the innermost group and undo what it applied (nothing becomes a step)."""
-        group = self._open.pop()
+        """Close the innermost group and undo what it applied (nothing becomes a step).
+
+        Raises:
+            EditRefusedError: no group is open.
+        """
+        group = self._close()
         if group.edits:
             self._document = Patch(tuple(group.inverse)).apply(self._document).document
         self._tell(HistoryEvent("abort"))
+
+    def _close(self) -> _OpenGroup:
+        if not self._open:
+            raise EditRefusedError("no group is open", reason="no_group")
+        return self._open.pop()
 
     @contextmanager
     def group(self, name: str = "") -> Iterator[None]:

@@ -18,6 +18,7 @@ import os
 import select
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -60,6 +61,7 @@ class SandboxedPlugin:
         max_restarts: int = 3,
         python_guard: bool = True,
         os_layer: bool = True,
+        namespaces: bool = True,
     ) -> None:
         """Prepare (but do not start) the worker.
 
@@ -72,6 +74,7 @@ class SandboxedPlugin:
             python_guard: install the audit-hook guard in the worker (tests turn it off
                 to see the OS layer alone).
             os_layer: apply the OS layer (namespaces, Landlock) in the worker.
+            namespaces: allow the network namespace (off: Landlock alone holds TCP).
         """
         self.candidate = candidate
         self.scratch = scratch
@@ -80,6 +83,7 @@ class SandboxedPlugin:
         self.max_restarts = max_restarts
         self.python_guard = python_guard
         self.os_layer = os_layer
+        self.namespaces = namespaces
         self.description: PluginDescription | None = None
         self.enforcement: dict[str, str] = {}
         self.starts = 0
@@ -87,6 +91,9 @@ class SandboxedPlugin:
         self._process: subprocess.Popen[bytes] | None = None
         self._block: FrameBlock | None = None
         self._buffer = b""
+        # One call at a time: a call abandoned by the graph's watchdog may still be in
+        # flight when the next frame's call comes (it ends within timeout_s).
+        self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -129,7 +136,7 @@ class SandboxedPlugin:
             {
                 "name": manifest.name,
                 "manifest": manifest.to_dict(),
-                "import_root": str(self.candidate.import_root),
+                "folder": str(self.candidate.folder),
                 "capabilities": list(manifest.capabilities),
                 "scratch": str(self.scratch),
                 "shm": self._block.name,
@@ -137,6 +144,7 @@ class SandboxedPlugin:
                 "slot_bytes": self._block.slot_bytes,
                 "python_guard": self.python_guard,
                 "os_layer": self.os_layer,
+                "namespaces": self.namespaces,
                 "parent": os.getpid(),
             }
         )
@@ -202,19 +210,19 @@ class SandboxedPlugin:
         height: int,
         width: int,
     ) -> Frame:
-        self._ensure_running(height, width)
-        assert self._block is not None
-        for slot, image in inputs:
-            self._block.write(slot, image)
-        try:
-            self._send(request)
-            reply = self._receive(self.timeout_s)
-        except (_NoReply, BrokenPipeError) as exc:
-            raise self._failed(exc) from None
-        if not reply.get("ok"):
-            raise _error_from(reply["error"])
-        out = self._block.read(OUTPUT, height, width)
-        return out
+        with self._lock:
+            self._ensure_running(height, width)
+            assert self._block is not None
+            for slot, image in inputs:
+                self._block.write(slot, image)
+            try:
+                self._send(request)
+                reply = self._receive(self.timeout_s)
+            except (_NoReply, BrokenPipeError) as exc:
+                raise self._failed(exc) from None
+            if not reply.get("ok"):
+                raise _error_from(reply["error"])
+            return self._block.read(OUTPUT, height, width)
 
     def _ensure_running(self, height: int, width: int) -> None:
         if self._running() and self._block is not None and self._block.fits(height, width):
@@ -312,7 +320,8 @@ class SandboxedPlugin:
 
     def close(self) -> None:
         """Stop the worker and free the frame block (idempotent)."""
-        self._stop()
+        with self._lock:
+            self._stop()
 
     def _log_tail(self) -> str:
         try:

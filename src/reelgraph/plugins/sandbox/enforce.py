@@ -107,8 +107,10 @@ def _landlock(libc: ctypes.CDLL, abi: int, writable: Iterable[str], fs: bool, ne
         os.close(ruleset)
 
 
-def apply(capabilities: Iterable[str], scratch: str) -> dict[str, str]:
+def apply(capabilities: Iterable[str], scratch: str, *, namespaces: bool = True) -> dict[str, str]:
     """Confine this process to ``capabilities``; writes stay allowed under ``scratch``.
+
+    ``namespaces=False`` skips the network namespace (to exercise the Landlock fallback).
 
     Returns:
         ``{"network": ..., "filesystem": ...}``: ``"allowed"`` where the capability was
@@ -125,7 +127,7 @@ def apply(capabilities: Iterable[str], scratch: str) -> dict[str, str]:
     abi = landlock_abi()
     want_net = "network" not in granted
     want_fs = "disk" not in granted
-    if want_net and _isolate_network(libc):
+    if want_net and namespaces and _isolate_network(libc):
         report["network"] = "netns"
         want_net = False
     net_by_landlock = want_net and abi >= 4

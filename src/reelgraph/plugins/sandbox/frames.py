@@ -30,12 +30,26 @@ class FrameBlock:
     def __init__(self, slot_bytes: int) -> None:
         """Create a block whose slots hold ``slot_bytes`` bytes each."""
         self.slot_bytes = max(int(slot_bytes), _PIXEL_BYTES)
-        self._memory = shared_memory.SharedMemory(create=True, size=self.slot_bytes * SLOTS)
+        self._memory: shared_memory.SharedMemory | None = shared_memory.SharedMemory(
+            create=True, size=self.slot_bytes * SLOTS
+        )
+
+    @property
+    def _open(self) -> shared_memory.SharedMemory:
+        if self._memory is None:
+            raise ValueError("the frame block is closed")
+        return self._memory
+
+    @property
+    def _buffer(self) -> memoryview:
+        buffer = self._open.buf
+        assert buffer is not None
+        return buffer
 
     @property
     def name(self) -> str:
         """The block's name, for the worker to attach."""
-        return self._memory.name
+        return self._open.name
 
     @property
     def size(self) -> int:
@@ -49,22 +63,22 @@ class FrameBlock:
     def write(self, slot: int, image: NDArray[np.float32]) -> None:
         """Copy a frame into a slot."""
         height, width = image.shape[:2]
-        slot_view(self._memory.buf, slot, self.slot_bytes, height, width)[...] = image
+        slot_view(self._buffer, slot, self.slot_bytes, height, width)[...] = image
 
     def read(self, slot: int, height: int, width: int) -> NDArray[np.float32]:
         """A copy of the frame in a slot."""
-        return slot_view(self._memory.buf, slot, self.slot_bytes, height, width).copy()
+        return slot_view(self._buffer, slot, self.slot_bytes, height, width).copy()
 
     def close(self) -> None:
         """Unmap and remove the block (idempotent)."""
-        if self._memory is None:  # type: ignore[comparison-overlap]
+        memory, self._memory = self._memory, None
+        if memory is None:
             return
-        self._memory.close()
+        memory.close()
         try:
-            self._memory.unlink()
+            memory.unlink()
         except FileNotFoundError:
             pass
-        self._memory = None  # type: ignore[assignment]
 
 
 def slot_view(

@@ -57,13 +57,14 @@ class _Worker:
         capabilities = tuple(hello["capabilities"])
         scratch = os.path.realpath(hello["scratch"])
         if hello.get("os_layer", True):
-            self.os_layer = enforce.apply(capabilities, scratch)
+            namespaces = hello.get("namespaces", True)
+            self.os_layer = enforce.apply(capabilities, scratch, namespaces=namespaces)
         if hello.get("python_guard", True):
             guard_process(
                 GuardRules(hello["name"], frozenset(capabilities), scratch, processes=True)
             )
         manifest = PluginManifest(**{k: _tuple(v) for k, v in hello["manifest"].items()})
-        factory = load_factory(manifest.entry_point, Path(hello["import_root"]), manifest.name)
+        factory = load_factory(manifest.entry_point, Path(hello["folder"]), manifest.name)
         context = PluginContext(manifest.name, Path(scratch), capabilities, sandboxed=True)
         self.plugin = instantiate(factory, context)
         description = verify_plugin(self.plugin, manifest)

@@ -13,8 +13,8 @@ parameters and keyframes, effects, transitions, tracks, groups and patches. A re
 raises a coded :class:`~reelgraph.errors.TimelineError` and changes nothing.
 """
 
+from reelgraph.timeline.changes import Change
 from reelgraph.timeline.edits.base import EDIT_SCHEMA, Edit, EditResult, Patch, propose
-from reelgraph.timeline.edits.changes import Change
 from reelgraph.timeline.edits.clips import InsertClip, MoveClip, RemoveClip
 from reelgraph.timeline.edits.effects import AddEffect, MoveEffect, RemoveEffect
 from reelgraph.timeline.edits.group import Group

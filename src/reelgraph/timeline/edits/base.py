@@ -18,9 +18,9 @@ from typing import Any, ClassVar
 from reelgraph.errors import EditFormatError, ReelgraphError
 from reelgraph.project.document import ProjectDocument
 from reelgraph.time import TimeRange
+from reelgraph.timeline.changes import GROUPS, Change
 from reelgraph.timeline.dirty import Reach, dirty_spans
 from reelgraph.timeline.edits.builder import PatchBuilder
-from reelgraph.timeline.edits.changes import GROUPS, Change
 from reelgraph.timeline.edits.check import check_changes
 from reelgraph.timeline.edits.component_json import component_from_data, component_to_data
 from reelgraph.timeline.edits.fields import Fields

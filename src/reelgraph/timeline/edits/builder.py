@@ -1,9 +1,9 @@
 """The working state of one edit: the document's groups as the edit's changes leave them.
 
 An edit reads the document through a :class:`PatchBuilder` and writes
-:class:`~reelgraph.timeline.edits.changes.Change` records through it; the builder keeps
+:class:`~reelgraph.timeline.changes.Change` records through it; the builder keeps
 the groups it touched as lists (copied once) and answers lookups from the document's
-:class:`~reelgraph.timeline.edits.lookup.DocumentIndex` until a change moves things, then
+:class:`~reelgraph.timeline.doc_index.DocumentIndex` until a change moves things, then
 from its own lists. It also knows the document's canonical order (the order a saved file
 is read back in: clips grouped by track in track order, effects and chain edges grouped by
 clip in clip order), and inserts new components where that order puts them, so a saved
@@ -18,6 +18,14 @@ from typing import Any, TypeVar, cast
 
 from reelgraph.errors import EditRefusedError, UnknownReferenceError
 from reelgraph.project.document import ProjectDocument
+from reelgraph.timeline.changes import (
+    Change,
+    Component,
+    Group,
+    Key,
+    group_of,
+    key_of,
+)
 from reelgraph.timeline.components import (
     Clip,
     EffectNode,
@@ -26,15 +34,8 @@ from reelgraph.timeline.components import (
     Track,
     Transition,
 )
-from reelgraph.timeline.edits.changes import (
-    Change,
-    Component,
-    Group,
-    Key,
-    group_of,
-    key_of,
-)
-from reelgraph.timeline.edits.lookup import DocumentIndex, adopt_index, index_of, structure_of
+from reelgraph.timeline.components import Sequence as SequenceComponent
+from reelgraph.timeline.doc_index import DocumentIndex, adopt_index, index_of, structure_of
 
 __all__ = ["PatchBuilder"]
 
@@ -268,7 +269,7 @@ class PatchBuilder:
     def _first_after_track(self, group: Group, track_id: str, members: Any) -> int:
         tracks = self.items("tracks")
         at = self.position("tracks", track_id)
-        for track in tracks[(at + 1 if at is not None else len(tracks)) :]:
+        for track in cast(Sequence[Track], tracks)[(at + 1 if at is not None else len(tracks)) :]:
             found = members(track.id)
             if found:
                 return cast(int, self.position(group, found[0].id))
@@ -283,7 +284,9 @@ class PatchBuilder:
             return cast(int, self.position("tracks", tracks[-1].id)) + 1
         sequences = self.items("sequences")
         at = self.position("sequences", sequence_id)
-        for sequence in sequences[(at + 1 if at is not None else len(sequences)) :]:
+        for sequence in cast(Sequence[SequenceComponent], sequences)[
+            (at + 1 if at is not None else len(sequences)) :
+        ]:
             later = self.tracks_in(sequence.id)
             if later:
                 return cast(int, self.position("tracks", later[0].id))

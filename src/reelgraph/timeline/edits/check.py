@@ -17,6 +17,7 @@ from typing import cast
 
 from reelgraph.errors import EditRefusedError, UnknownReferenceError
 from reelgraph.project.document import ProjectDocument
+from reelgraph.timeline.changes import Change, Group
 from reelgraph.timeline.components import (
     Clip,
     EffectNode,
@@ -26,8 +27,7 @@ from reelgraph.timeline.components import (
     Transition,
 )
 from reelgraph.timeline.components import Sequence as SequenceComponent
-from reelgraph.timeline.edits.changes import Change, Group
-from reelgraph.timeline.edits.lookup import DocumentIndex, index_of
+from reelgraph.timeline.doc_index import DocumentIndex, index_of
 from reelgraph.timeline.paths import document_paths
 
 # The per-object checks of the full validation, reused so that both always agree.

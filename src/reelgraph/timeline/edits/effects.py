@@ -14,13 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from reelgraph.errors import EditRefusedError
+from reelgraph.errors import EditRefusedError, ProjectValidationError
+from reelgraph.project.parse import parse_effect
 from reelgraph.project.save import effect_to_data
 from reelgraph.timeline.components import EffectNode
 from reelgraph.timeline.edits.base import Edit
 from reelgraph.timeline.edits.builder import PatchBuilder
 from reelgraph.timeline.edits.fields import Fields
-from reelgraph.timeline.edits.settable import parse_param_value
 
 __all__ = ["AddEffect", "MoveEffect", "RemoveEffect"]
 
@@ -70,12 +70,11 @@ class AddEffect(Edit):
         clip_id = fields.text("clip")
         value = fields.fragment("effect", "Effect.1")
         index = fields.integer("index", None)
-        at = fields.at("effect")
-        params = tuple(
-            (name, parse_param_value(param, f"{at}.params.{name}"))
-            for name, param in sorted(value.get("params", {}).items())
-        )
-        return cls(EffectNode(value.get("id", ""), clip_id, value["kind"], params), index)
+        try:
+            effect = parse_effect(value, clip_id)
+        except ProjectValidationError as exc:
+            raise fields.parse_error("effect", exc) from None
+        return cls(effect, index)
 
 
 @dataclass(frozen=True, slots=True)

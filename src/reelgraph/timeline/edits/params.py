@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from reelgraph.errors import EditFormatError, EditRefusedError, UnknownReferenceError
+from reelgraph.timeline.changes import Component, Group
 from reelgraph.timeline.edits.base import Edit
 from reelgraph.timeline.edits.builder import PatchBuilder
-from reelgraph.timeline.edits.changes import Component, Group
 from reelgraph.timeline.edits.fields import Fields
 from reelgraph.timeline.edits.settable import Settable, parse_param_value, settable
 from reelgraph.timeline.keyframes import Animated, Interp, Keyframe, Param, Value
@@ -55,7 +55,14 @@ def _keyed(builder: PatchBuilder, target: str, param: str) -> tuple[Component, S
             f"parameter {param!r} takes no keyframes", param=param, reason="not_keyframable"
         )
     component = _target(builder, target, spec)
-    return component, spec, spec.get(component)
+    current = spec.get(component)
+    if isinstance(current, str):
+        raise EditRefusedError(
+            f"parameter {param!r} is text and takes no keyframes",
+            param=param,
+            reason="not_keyframable",
+        )
+    return component, spec, current
 
 
 def _shape(value: Value) -> int:

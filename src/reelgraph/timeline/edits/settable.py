@@ -23,6 +23,7 @@ from reelgraph.timeline.components import (
     Clip,
     ColorSource,
     EffectNode,
+    GeneratorSource,
     ImageSequenceSource,
     MediaSource,
     SequenceSource,
@@ -39,7 +40,7 @@ __all__ = ["Settable", "settable"]
 _BLENDS = ("normal", "add", "multiply", "screen", "overlay")
 _FITS = ("none", "contain", "cover", "stretch")
 _DIRECTIONS = ("left_to_right", "right_to_left", "top_to_bottom", "bottom_to_top")
-_SOURCES = (MediaSource, ImageSequenceSource, ColorSource, SequenceSource)
+_SOURCES = (MediaSource, ImageSequenceSource, ColorSource, SequenceSource, GeneratorSource)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,11 +259,16 @@ _TABLE: dict[str, Settable] = {
 }
 
 
+def _effect_value(value: Any, path: str) -> Param | str:
+    """An effect parameter: a plugin's text as it is, else a numeric parameter."""
+    return value if isinstance(value, str) else parse_param_value(value, path)
+
+
 def _effect_param(name: str) -> Settable:
-    def get(effect: EffectNode) -> Param | None:
+    def get(effect: EffectNode) -> Param | str | None:
         return dict(effect.params).get(name)
 
-    def put(effect: EffectNode, value: Param | None) -> EffectNode:
+    def put(effect: EffectNode, value: Param | str | None) -> EffectNode:
         params = dict(effect.params)
         if value is None:
             params.pop(name, None)
@@ -270,7 +276,7 @@ def _effect_param(name: str) -> Settable:
             params[name] = value
         return replace(effect, params=tuple(sorted(params.items())))
 
-    return Settable(name, EffectNode, True, None, parse_param_value, param_to_data, get, put)
+    return Settable(name, EffectNode, True, None, _effect_value, param_to_data, get, put)
 
 
 def settable(name: str) -> Settable:

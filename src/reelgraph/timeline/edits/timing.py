@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from fractions import Fraction
+from typing import TypeVar
 
 from reelgraph.errors import EditRefusedError
 from reelgraph.timeline.components import Clip
 from reelgraph.timeline.edits.builder import PatchBuilder
 from reelgraph.timeline.keyframes import Animated, Keyframe, Param
+
+P = TypeVar("P", bound=Param | str)
 
 __all__ = ["shift_clips", "shift_param", "source_frames", "trim_head", "trim_tail"]
 
@@ -67,8 +70,9 @@ def shift_clips(
             builder.replace(replace(clip, start=clip.start + delta))
 
 
-def shift_param(param: Param, offset: float) -> Param:
+def shift_param(param: P, offset: float) -> P:
     """A keyframed parameter with its keys ``offset`` frames earlier (constants unchanged)."""
     if not isinstance(param, Animated) or offset == 0:
         return param
-    return Animated(tuple(Keyframe(k.frame - offset, k.value, k.interp) for k in param.keys))
+    shifted = Animated(tuple(Keyframe(k.frame - offset, k.value, k.interp) for k in param.keys))
+    return shifted  # type: ignore[return-value]

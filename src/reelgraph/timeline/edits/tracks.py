@@ -51,6 +51,9 @@ def _put_contents(
     chains: dict[str, list[EffectNode]],
 ) -> None:
     """Insert a track's clips (in the given order), transitions and chains in canonical places."""
+    # Every chain comes out first: a chain's place is found from the others' places.
+    for clip in clips:
+        builder.set_chain(clip.id, ())
     for clip in clips:
         on_track = builder.clips_on(track)
         slot = (
@@ -62,7 +65,7 @@ def _put_contents(
     for transition in transitions:
         builder.insert(builder.transition_slot(track), transition)
     for clip in clips:
-        builder.set_chain(clip.id, chains.get(clip.id, ()), reposition=True)
+        builder.set_chain(clip.id, chains.get(clip.id, ()))
 
 
 @dataclass(frozen=True, slots=True)

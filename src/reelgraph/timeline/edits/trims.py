@@ -252,7 +252,9 @@ def _free_id(builder: PatchBuilder, base: str) -> str:
     return f"{base}.{number}"
 
 
-def _shifted(params: tuple[tuple[str, Param], ...], offset: int) -> tuple[tuple[str, Param], ...]:
+def _shifted(
+    params: tuple[tuple[str, Param | str], ...], offset: int
+) -> tuple[tuple[str, Param | str], ...]:
     return tuple((name, shift_param(value, offset)) for name, value in params)
 
 

@@ -15,6 +15,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from reelgraph.project.document import ProjectDocument
+from reelgraph.timeline.changes import GROUPS, Component, Group, Key, key_of
 from reelgraph.timeline.components import (
     Clip,
     EffectNode,
@@ -24,7 +25,6 @@ from reelgraph.timeline.components import (
     Transition,
 )
 from reelgraph.timeline.components import Sequence as SequenceComponent
-from reelgraph.timeline.edits.changes import GROUPS, Component, Group, Key, key_of
 
 __all__ = ["DocumentIndex", "adopt_index", "index_of", "structure_of"]
 

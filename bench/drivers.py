@@ -1,0 +1,147 @@
+"""In-process measurements the command line cannot make, run as child processes.
+
+``python -m bench.drivers grade|scrub|pyav-scrub|open ARGS...`` prints one JSON object.
+Each runs in a fresh interpreter, so imports, caches and memory never leak between
+measurements, and the harness reads the child's peak RSS.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+__all__ = ["main", "requests"]
+
+
+def requests(total: int, count: int, seed: int) -> list[int]:
+    """The scrub's frame requests: ``count`` random frames of ``[0, total)``, seeded."""
+    rng = random.Random(seed)
+    return [rng.randrange(total) for _ in range(count)]
+
+
+class _NullSink:
+    """A frame sink that drops what it gets (the viewer's place in a scrub)."""
+
+    def write(self, index: int, pixels: np.ndarray, audio: np.ndarray | None) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+
+def grade(project: str, frames: str) -> dict[str, Any]:
+    """Decode and grade ``frames`` frames; no encode, nothing written."""
+    from reelgraph.engine.engine import Engine
+    from reelgraph.project.load import load_project
+
+    started = time.perf_counter()
+    count = int(frames)
+    with Engine(load_project(project), with_audio=False) as engine:
+        engine.check_media()
+        opened = time.perf_counter()
+        for frame in range(count):
+            engine.tick(frame)
+    done = time.perf_counter()
+    return {
+        "frames": count,
+        "open_s": opened - started,
+        "loop_s": done - opened,
+        "fps": count / (done - started),
+    }
+
+
+def scrub(project: str, count: str, seed: str) -> dict[str, Any]:
+    """Latency of random frame requests: cold (no cache), then cached (second visit)."""
+    from reelgraph.cache import FrameCache
+    from reelgraph.engine.engine import Engine
+    from reelgraph.engine.sinks import OutputSinks
+    from reelgraph.project.load import load_project
+
+    document = load_project(project)
+    result: dict[str, Any] = {}
+    for mode in ("cold", "cached"):
+        cache = FrameCache(memory_bytes=4 << 30) if mode == "cached" else None
+        with Engine(document, with_audio=False, cache=cache) as engine:
+            engine.check_media()
+            engine.world.insert_resource(OutputSinks([_NullSink()]))
+            wanted = requests(engine.duration(), int(count), int(seed))
+            if cache is not None:
+                for frame in wanted:  # first visit fills the cache
+                    engine.tick(frame)
+            latencies = []
+            for frame in wanted:
+                started = time.perf_counter()
+                engine.tick(frame)
+                latencies.append(time.perf_counter() - started)
+        result[mode] = latencies
+    return result
+
+
+def pyav_scrub(source: str, source_frames: str, timeline_frames: str, count: str,
+               seed: str) -> dict[str, Any]:  # fmt: skip
+    """The naive anchor: PyAV seek to the keyframe before, decode up to the frame, to RGB."""
+    import av
+
+    per_source = int(source_frames)
+    wanted = requests(int(timeline_frames), int(count), int(seed))
+    latencies = []
+    with av.open(source) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        rate = stream.average_rate or Fraction(30)
+        for frame in wanted:
+            started = time.perf_counter()
+            target = Fraction(frame % per_source) / rate
+            pts = int(target / stream.time_base)
+            container.seek(pts, stream=stream, backward=True, any_frame=False)
+            for decoded in container.decode(stream):
+                if decoded.pts is not None and decoded.pts >= pts:
+                    decoded.to_ndarray(format="rgb24")
+                    break
+            latencies.append(time.perf_counter() - started)
+    return {"pyav": latencies}
+
+
+def open_project(project: str) -> dict[str, Any]:
+    """How long until a project is ready to render: load, engine, index, media checks."""
+    marks = [time.perf_counter()]
+    from reelgraph.engine.engine import Engine
+    from reelgraph.project.load import load_project
+
+    marks.append(time.perf_counter())
+    document = load_project(project)
+    marks.append(time.perf_counter())
+    engine = Engine(document)
+    marks.append(time.perf_counter())
+    frames = engine.duration()
+    marks.append(time.perf_counter())
+    engine.check_media()
+    marks.append(time.perf_counter())
+    engine.close()
+    steps = ("import_s", "load_s", "engine_s", "index_s", "check_media_s")
+    timings = {name: marks[i + 1] - marks[i] for i, name in enumerate(steps)}
+    clips = len(document.clips)
+    return {**timings, "open_s": marks[4] - marks[1], "frames": frames, "clips": clips}
+
+
+_COMMANDS = {"grade": grade, "scrub": scrub, "pyav-scrub": pyav_scrub, "open": open_project}
+
+
+def main(argv: list[str]) -> int:
+    """Run one driver; print its JSON."""
+    result = _COMMANDS[argv[0]](*argv[1:])
+    sys.stdout.write(json.dumps(result) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
