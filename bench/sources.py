@@ -44,7 +44,7 @@ class SourceSpec:
         """A name that changes whenever a parameter does."""
         return (
             f"{label}-{self.pattern}-{self.width}x{self.height}-{self.rate}fps-"
-            f"{self.seconds:g}s-{self.tone_hz:g}hz-g{self.gop}-crf{self.crf}-{self.preset}.mp4"
+            f"{self.seconds:g}s-{self.tone_hz:g}hz-g{self.gop}-crf{self.crf}-{self.preset}-v2.mp4"
         )
 
 
@@ -106,6 +106,9 @@ def write_clip(path: Path, spec: SourceSpec) -> Path:
         frame = graph.pull()
         frame = frame.reformat(format="yuv420p") if frame.format.name != "yuv420p" else frame
         frame.pts, frame.time_base = index, Fraction(1, spec.rate)
+        # lavfi marks every picture as an I-frame, and libx264 obeys a frame's picture type
+        # (every frame became an IDR); `ffmpeg` clears it before encoding, and so do we.
+        frame.pict_type = av.video.frame.PictureType.NONE
         container.mux(video.encode(frame))
     container.mux(video.encode(None))
     samples = _tone(spec)

@@ -31,7 +31,8 @@ Where a builtin exception means the same thing, the error is also that builtin, 
     │   ├── DecodeError                  media.decode
     │   ├── UnsupportedCodecError        media.unsupported_codec
     │   ├── NoStreamError                media.no_stream
-    │   └── EncodeError                  media.encode
+    │   ├── EncodeError                  media.encode
+    │   └── ProxyCorruptError            media.proxy_corrupt  (rebuilt, never shown as a frame)
     ├── OutputError (OSError)            output.*
     │   └── OutputWriteError             output.write_failed
     │       ├── DiskFullError            output.disk_full
@@ -125,6 +126,7 @@ __all__ = [
     "ProjectNotFoundError",
     "ProjectSyntaxError",
     "ProjectValidationError",
+    "ProxyCorruptError",
     "QueueFullError",
     "ReelgraphError",
     "ScheduleCycleError",
@@ -691,3 +693,14 @@ class MacroError(ProjectError):
 
     code = "macro.invalid"
     hint = "Fix the macro at the step named; variables are written ${name}."
+
+
+class ProxyCorruptError(MediaError):
+    """A proxy file is incomplete or damaged (half-written, truncated, checksum mismatch).
+
+    The engine never shows such a frame: it deletes the proxy, serves the original and
+    the proxy is built again; ``params['path']`` names the proxy file.
+    """
+
+    code = "media.proxy_corrupt"
+    hint = "Nothing to do: the proxy is rebuilt ('reelgraph proxies PROJECT build')."

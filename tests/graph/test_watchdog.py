@@ -233,7 +233,7 @@ def test_the_cli_goes_on_past_a_bad_node_with_on_error_and_reports_the_incidents
 ):
     output = tmp_path / "out.mp4"
     with np.errstate(over="ignore"):
-        status, out, err = _cli(
+        status, _out, err = _cli(
             "render", str(infinite_project), "-o", str(output), "--on-error", "bypass",
             "--node-timeout", "30", "--no-progress", "--no-cache",
         )  # fmt: skip

@@ -1,4 +1,4 @@
-"""Crash torture: an editing session killed with SIGKILL at random points loses no acknowledged edit.
+"""Crash torture: a session killed with SIGKILL at random points loses no acknowledged edit.
 
 Each series edits one project through :mod:`crash_child` again and again; every run is
 killed at a random moment (after a random number of acknowledgements, plus a random

@@ -325,7 +325,7 @@ JSON = st.recursive(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(edits=st.lists(st.dictionaries(st.text(), JSON, max_size=5), min_size=1, max_size=5))
 def test_any_json_edit_comes_back_from_the_log_exactly(tmp_path_factory, edits):

@@ -4,11 +4,46 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from reelgraph.testing import clip, color, effect, media, nested, project, sequence, track
+import pytest
+
+from reelgraph.testing import (
+    clip,
+    color,
+    effect,
+    keys,
+    media,
+    nested,
+    project,
+    sequence,
+    track,
+    transition,
+)
 from reelgraph.time import TimeRange
-from reelgraph.timeline.components import Clip, ColorSource
+from reelgraph.timeline.components import Clip, ColorSource, EffectNode, Track, TrackKind
 from reelgraph.timeline.dirty import merge_spans, nested_span
-from reelgraph.timeline.edits import SetParam, Trim
+from reelgraph.timeline.edits import (
+    AddEffect,
+    AddKeyframe,
+    AddTrack,
+    Group,
+    InsertClip,
+    MoveClip,
+    MoveEffect,
+    MoveKeyframe,
+    RemoveClip,
+    RemoveEffect,
+    RemoveKeyframe,
+    RemoveTrack,
+    RemoveTransition,
+    ReorderTrack,
+    Ripple,
+    Roll,
+    SetParam,
+    Slide,
+    Slip,
+    Split,
+    Trim,
+)
 
 from .edit_strategies import load, spans
 
@@ -91,3 +126,66 @@ def test_a_solid_colour_change_dirties_its_whole_clip():
         document
     )
     assert spans(result) == [(5, 15)]
+
+
+def _table_document():
+    return load(
+        project(
+            [
+                track(
+                    "V1",
+                    "video",
+                    [
+                        clip(
+                            "a",
+                            0,
+                            20,
+                            color("#ff0000"),
+                            opacity=keys((0, 0.0), (10, 1.0)),
+                            effects=[effect("exposure", stops=1.0), effect("invert")],
+                        ),
+                        clip("b", 15, 20, color("#00ff00")),
+                        clip("c", 40, 10, media("x.mp4"), source_in=5),
+                    ],
+                    [transition("a", "b")],
+                ),
+                track("V2", "video", [clip("d", 10, 10, media("x.mp4"))]),
+            ]
+        )
+    )
+
+
+SOLID = ColorSource((1.0, 1.0, 1.0, 1.0))
+DIRTY_BY_KIND = [
+    (InsertClip(Clip("n", "V2", 30, 10, SOLID)), [(30, 40)]),
+    (RemoveClip("d"), [(10, 20)]),
+    (MoveClip("d", 12), [(10, 22)]),
+    (Trim("c", "end", -2), [(48, 50)]),
+    (Slip("c", 1), [(40, 50)]),
+    (Slide("c", 2), [(40, 52)]),
+    (Ripple("c", "end", 3), [(50, 53)]),
+    (Roll("a", 2), [(15, 22)]),
+    (Split("c", 45), [(45, 50)]),
+    (SetParam("c", "opacity", 0.5), [(40, 50)]),
+    (AddKeyframe("c", "opacity", 2, 0.5), [(40, 50)]),
+    (MoveKeyframe("a", "opacity", 10, 12), [(0, 20)]),
+    (RemoveKeyframe("a", "opacity", 0), [(0, 20)]),
+    (AddEffect(EffectNode("", "d", "invert")), [(10, 20)]),
+    (MoveEffect("a.fx1", 0), [(0, 20)]),
+    (RemoveEffect("a.fx0"), [(0, 20)]),
+    (Group((RemoveTransition("V1.a->b"), Trim("a", "end", -5))), [(15, 20)]),
+    (AddTrack(Track("V9", "main", TrackKind.VIDEO, 0)), []),
+    (RemoveTrack("V2"), [(10, 20)]),
+    (ReorderTrack("V2", 0), [(10, 20)]),
+    (SetParam("V1", "enabled", False), [(0, 35), (40, 50)]),
+]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"), DIRTY_BY_KIND, ids=[e.kind for e, _ in DIRTY_BY_KIND]
+)
+def test_each_kind_of_edit_dirties_exactly_the_frames_it_changes(edit, expected):
+    document = _table_document()
+    result = edit.apply(document)
+    assert spans(result) == expected
+    assert spans(result.inverse.apply(result.document)) == expected

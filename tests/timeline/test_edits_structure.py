@@ -133,11 +133,11 @@ def test_removing_a_track_removes_everything_on_it_and_renumbers(document):
     assert spans(result) == [(0, 35)]
 
 
-def test_reordering_a_track_dirties_only_the_clips_of_the_moved_track(document):
+def test_reordering_a_track_dirties_only_where_it_overlaps_the_tracks_it_passed(document):
     result = ReorderTrack("V3", 0).apply(document)
     assert [t.id for t in result.document.tracks] == ["V3", "V1", "V2"]
     assert [(t.id, t.index) for t in result.document.tracks] == [("V3", 0), ("V1", 1), ("V2", 2)]
-    assert spans(result) == [(45, 55)]
+    assert spans(result) == [(45, 50)]
     assert load(document_to_data(result.document)) == result.document
 
 

@@ -10,8 +10,8 @@ from typing import NoReturn
 
 from reelgraph.cli import commands
 from reelgraph.cli.plugins_command import add_plugin_options, plugin_session
-from reelgraph.cli.watchdog_options import add_watchdog_options, watchdog_session
 from reelgraph.cli.report import report_error
+from reelgraph.cli.watchdog_options import add_watchdog_options, watchdog_session
 from reelgraph.errors import UsageError
 from reelgraph.i18n import LANGUAGES, language_from_argv
 

@@ -9,8 +9,8 @@ marks frames of its own sequence:
   move of a solid colour), only the frames gained or lost and the fades that moved;
 * a clip joined by a transition marks the whole transition;
 * a transition marks its overlap; an effect or chain edge its clip; a track that was
-  enabled or disabled all its clips; a track that changed place in the stack (against
-  the other tracks, not merely renumbered) all its clips;
+  enabled or disabled all its clips; two tracks that changed places in the stack (not
+  merely renumbered) the frames where both have clips;
 * effects that read neighbouring frames (``temporal_reach`` frames either side) widen
   the marks of their clip.
 
@@ -21,7 +21,6 @@ tracks are dropped. The result is sorted and merged.
 
 from __future__ import annotations
 
-import bisect
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -277,20 +276,22 @@ def _clips_of(side: _Side, track_id: str) -> list[Clip]:
 
 
 def _mark_restacked(marks: _Marks, sequence_id: str) -> None:
-    """Mark the tracks whose place against the others changed (not in the longest run kept)."""
+    """Mark where two tracks that changed places against each other both have pictures.
+
+    Only the order of the tracks that overlap matters, and only where both have clips.
+    """
     old, new = marks.before, marks.after
-    was = list(old.index.sequence_tracks.get(sequence_id, ()))
-    common = set(was)
-    now = [t for t in new.index.sequence_tracks.get(sequence_id, ()) if t in common]
-    order = {t: i for i, t in enumerate(sorted(was, key=lambda t: _track_index(old, t)))}
-    ranked = sorted(now, key=lambda t: _track_index(new, t))
-    kept = _longest_increasing([order[t] for t in ranked])
-    for position, track_id in enumerate(ranked):
-        if position not in kept:
+    was = old.index.sequence_tracks.get(sequence_id, ())
+    common = [t for t in new.index.sequence_tracks.get(sequence_id, ()) if t in set(was)]
+    before = {t: _track_index(old, t) for t in common}
+    after = {t: _track_index(new, t) for t in common}
+    for position, track_id in enumerate(common):
+        for other in common[position + 1 :]:
+            if (before[track_id] < before[other]) == (after[track_id] < after[other]):
+                continue
             for side in (old, new):
-                marks.on_track(
-                    side, track_id, [(c.start, c.end) for c in _clips_of(side, track_id)]
-                )
+                shared = _intersect(_content(side, track_id), _content(side, other))
+                marks.local.extend((side, sequence_id, span) for span in shared)
 
 
 def _track_index(side: _Side, track_id: str) -> int:
@@ -298,25 +299,17 @@ def _track_index(side: _Side, track_id: str) -> int:
     return track.index if track is not None else -1
 
 
-def _longest_increasing(values: list[int]) -> set[int]:
-    """Positions of one longest strictly increasing subsequence of ``values``."""
-    tails: list[int] = []
-    tail_at: list[int] = []
-    parent = [-1] * len(values)
-    for position, value in enumerate(values):
-        slot = bisect.bisect_left(tails, value)
-        if slot == len(tails):
-            tails.append(value)
-            tail_at.append(position)
-        else:
-            tails[slot], tail_at[slot] = value, position
-        parent[position] = tail_at[slot - 1] if slot else -1
-    kept: set[int] = set()
-    at = tail_at[-1] if tail_at else -1
-    while at >= 0:
-        kept.add(at)
-        at = parent[at]
-    return kept
+def _content(side: _Side, track_id: str) -> list[Span]:
+    """The merged frames where an enabled track has a clip."""
+    track = side.track(track_id)
+    if track is None or not track.enabled:
+        return []
+    merged = merge_spans((c.start, c.end) for c in _clips_of(side, track_id))
+    return [(r.start, r.end_time_exclusive) for r in merged]
+
+
+def _intersect(a: list[Span], b: list[Span]) -> list[Span]:
+    return [(max(x0, y0), min(x1, y1)) for x0, x1 in a for y0, y1 in b if max(x0, y0) < min(x1, y1)]
 
 
 def _mark_clip(marks: _Marks, was: Clip | None, now: Clip | None) -> None:
@@ -374,6 +367,8 @@ def _ordered(a: int, b: int) -> Span:
 
 def _source_anchor(clip: Clip) -> Fraction:
     """The source frame a clip would show at timeline frame 0 (equal: same frame everywhere)."""
+    if clip.speed == 1:
+        return Fraction(clip.source_in - clip.start)
     speed = abs(clip.speed)
     if clip.speed > 0:
         return clip.source_in - clip.start * speed

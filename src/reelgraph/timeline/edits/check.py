@@ -11,11 +11,12 @@ validation on random edits.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
+from functools import partial
 from typing import cast
 
-from reelgraph.errors import EditRefusedError, UnknownReferenceError
+from reelgraph.errors import EditRefusedError, OverlapError, ReelgraphError, UnknownReferenceError
 from reelgraph.project.document import ProjectDocument
 from reelgraph.timeline.changes import Change, Group
 from reelgraph.timeline.components import (
@@ -74,6 +75,7 @@ class _Touched:
         self.ids["transitions"], self.ids["effects"] = set(), set()
         self.edges: set[tuple[str, str]] = set()
         self.tracks_of_clips: set[str] = set()
+        self.transition_clips: set[str] = set()
         self.nesting = False
         for change in changes:
             for component in (change.old, change.new):
@@ -89,6 +91,7 @@ class _Touched:
             self.nesting |= isinstance(component.source, SequenceSource)
         elif isinstance(component, Transition):
             self.tracks_of_clips.add(component.track)
+            self.transition_clips.update((component.from_clip, component.to_clip))
         elif isinstance(component, SequenceComponent):
             self.nesting = True
         group = _GROUP_OF[type(component)]
@@ -102,6 +105,18 @@ _GROUP_OF: dict[type, Group] = {
     Transition: "transitions",
     EffectNode: "effects",
 }
+
+
+def _with_path(check: Callable[[str], None], paths: Mapping[str, str], key: str) -> None:
+    """Run a check with a stand-in path; on failure, again with the real one for the error.
+
+    Finding a path costs a pass over the document, so it is only paid for an error.
+    """
+    try:
+        check(key)
+    except ReelgraphError:
+        check(paths[key])
+        raise
 
 
 def _component(document: ProjectDocument, index: DocumentIndex, group: Group, key: str) -> object:
@@ -126,17 +141,54 @@ def check_changes(document: ProjectDocument, changes: tuple[Change, ...]) -> Non
     tracks = _check_tracks(document, index, touched)
     _check_clips(document, index, touched, paths)
     _check_transitions(document, index, touched, paths)
+    focus = touched.ids["clips"] | touched.transition_clips
     for track_id in sorted(tracks | touched.tracks_of_clips):
         if track_id in index.positions["tracks"]:
-            clips = tuple(_clips_on(document, index, track_id))
-            transitions = tuple(
-                cast(Transition, _component(document, index, "transitions", t))
-                for t in index.track_transitions.get(track_id, ())
-            )
-            _check_overlaps(replace(document, clips=clips, transitions=transitions), paths)
+            _check_track_overlaps(document, index, track_id, focus, paths)
     _check_effects(document, index, touched, paths)
     if touched.nesting:
         _check_nesting(document)
+
+
+def _check_track_overlaps(
+    document: ProjectDocument,
+    index: DocumentIndex,
+    track_id: str,
+    focus: set[str],
+    paths: Mapping[str, str],
+) -> None:
+    """The overlap check of the full validation, for the pairs that involve ``focus`` ids.
+
+    Pairs of untouched clips were checked when the document was made and cannot have
+    changed, so only the clips an edit changed (or whose transition it changed) are
+    compared with their track's other clips.
+    """
+    clips = _clips_on(document, index, track_id)
+    changed = [c for c in clips if c.id in focus]
+    if not changed:
+        return
+    joined = {
+        (t.from_clip, t.to_clip)
+        for t in (
+            cast(Transition, _component(document, index, "transitions", i))
+            for i in index.track_transitions.get(track_id, ())
+        )
+    }
+    for clip in changed:
+        for other in clips:
+            if other is clip or not (other.start < clip.end and clip.start < other.end):
+                continue
+            first, later = sorted((clip, other), key=lambda c: (c.start, c.id))
+            if (first.id, later.id) not in joined or later.end < first.end:
+                # The full check reports the first bad pair in track order, with its path.
+                _check_overlaps(replace(document, clips=tuple(clips)), paths)
+                path = paths[later.id]
+                raise OverlapError(
+                    f"{path}: clip {later.id!r} overlaps {first.id!r} without a transition",
+                    path=path,
+                    clip=later.id,
+                    other=first.id,
+                )
 
 
 def _clips_on(document: ProjectDocument, index: DocumentIndex, track_id: str) -> list[Clip]:
@@ -234,7 +286,9 @@ def _check_clips(
                 raise UnknownReferenceError(
                     f"clip {clip_id!r}: no track {clip.track!r}", id=clip.track, clip=clip_id
                 )
-            _check_clip(clip, track.kind, index.positions["sequences"], paths[clip_id])  # type: ignore[arg-type]
+            sequences = index.positions["sequences"]
+            check = partial(_check_clip, clip, track.kind, sequences)  # type: ignore[arg-type]
+            _with_path(check, paths, clip_id)
             continue
         left = [*index.clip_effects.get(clip_id, ()), *index.clip_transitions.get(clip_id, ())]
         if left:
@@ -258,7 +312,8 @@ def _check_transitions(
             for c in (transition.from_clip, transition.to_clip)
         ]
         clips = tuple(c for c in ends if isinstance(c, Clip))
-        _check_transition(transition, replace(document, clips=clips), paths[transition_id])
+        check = partial(_check_transition, transition, replace(document, clips=clips))
+        _with_path(check, paths, transition_id)
 
 
 def _check_effects(
@@ -272,7 +327,7 @@ def _check_effects(
             raise UnknownReferenceError(
                 f"effect {effect_id!r}: no clip {effect.clip!r}", id=effect.clip
             )
-        _check_effect(effect, paths[effect_id])
+        _with_path(partial(_check_effect, effect), paths, effect_id)
     for source, target in sorted(touched.edges):
         if (source, target) not in index.positions["edges"]:
             continue
