@@ -13,7 +13,7 @@ from reelgraph.project.save import color_to_data, document_to_data, save_project
 from reelgraph.render.color import parse_color
 from reelgraph.testing import clip, color, keys, media, project, track, transform, transition
 
-from ..timeline.edit_strategies import EXAMPLES, project_data
+from ..timeline.edit_strategies import EXAMPLES, FULL, project_data
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 
@@ -75,7 +75,7 @@ def test_every_field_that_differs_from_its_default_is_written_back():
     assert repr(_round_trip(document).clips[0].transform.rotation) == "-0.0"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000 if FULL else 100, deadline=None)
 @given(
     st.lists(st.floats(0, 1), min_size=3, max_size=4)
     | st.from_regex(r"#[0-9a-f]{6}([0-9a-f]{2})?", fullmatch=True)

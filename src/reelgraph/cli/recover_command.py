@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from reelgraph.cli.report import emit
+from reelgraph.errors import ReelgraphError
 from reelgraph.i18n import translate
-from reelgraph.project.load import load_project_data
+from reelgraph.project.load import load_project_data, read_project_json
 from reelgraph.project.recovery import recover
-from reelgraph.project.store import ProjectStore, SnapshotInfo, log_folder
+from reelgraph.project.store import ProjectStore, SnapshotInfo, log_folder, marker_of
 
 __all__ = ["COMMANDS", "add_parser", "run"]
 
@@ -44,6 +45,16 @@ def _snapshot_line(info: SnapshotInfo) -> str:
         f"snapshot  {info.id:<4d} after edit {info.seq:<6d} {_when(info.created)}  "
         f"{info.reason} ({info.size} bytes)"
     )
+
+
+def _file_state(store: ProjectStore, project: Path) -> str:
+    try:
+        marker = marker_of(read_project_json(project))
+    except ReelgraphError as exc:
+        return f"unusable ({exc.message})"
+    if marker is None or marker[0] != store.log_id:
+        return "not saved through this log"
+    return f"holds the edits up to {marker[1]}"
 
 
 def _text(lang: str, key: str, **params: Any) -> str:
@@ -75,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             data["recovery"] = recovery.to_dict()
             lines = [
                 f"log       {store.path} ({store.journal_mode}): newest record {store.head_seq}",
-                f"project   {project}: holds edits up to {store.saved_seq or 0}",
+                f"project   {project}: {_file_state(store, project)}",
                 f"recovery  from the {recovery.source} at edit {recovery.base_seq}, "
                 f"{len(recovery.edits)} edit(s) to replay",
                 *recovery.notices(lang),

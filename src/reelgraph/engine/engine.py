@@ -30,6 +30,8 @@ from reelgraph.engine.systems import AudioSpan, build_schedule, frame_output_key
 from reelgraph.graph.watchdog import Watchdog
 from reelgraph.plugins.host import PluginHost, plugins_for_document
 from reelgraph.project.document import ProjectDocument
+from reelgraph.proxies.media_cache import MediaCache
+from reelgraph.proxies.quality import PreviewQuality, Quality
 from reelgraph.render.backend import Backend
 from reelgraph.render.cpu import CpuBackend
 from reelgraph.timeline.components import Playhead, TrackKind
@@ -69,8 +71,14 @@ class Engine:
         instruments: Instruments | None = None,
         plugins: PluginHost | None = None,
         watchdog: Watchdog | None = None,
+        media_cache: MediaCache | None = None,
+        quality: Quality | None = None,
     ) -> None:
         """Load ``document`` into a new World.
+
+        ``quality`` serves frames from proxies where they satisfy it (the
+        :class:`PreviewQuality` resource; None: originals only, as exports use);
+        ``media_cache`` holds the media index and proxies (default: the user's cache).
 
         ``watchdog`` runs the graph's nodes under time limits and checks, with its error
         policy (also the plugins' policy when the engine finds them itself); its
@@ -90,7 +98,9 @@ class Engine:
         self.world.insert_resource(ColorProfile())
         self.world.insert_resource(RenderTarget(width or fmt.width, height or fmt.height))
         self.world.insert_resource(RenderBackend(backend or CpuBackend()))
-        self.world.insert_resource(MediaPool(document))
+        self.world.insert_resource(MediaPool(document, cache=media_cache))
+        if quality is not None:
+            self.world.insert_resource(PreviewQuality(quality))
         self.world.insert_resource(ReadAhead())
         if watchdog is None:
             watchdog = Watchdog.from_environment()

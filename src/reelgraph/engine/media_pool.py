@@ -3,6 +3,13 @@
 :class:`MediaPool` is a World resource. It opens each source once, keeps its reader,
 converts decoded pictures into the working format at the edge, and checks before a render
 that every clip's source exists and covers the span the clip plays.
+
+Media files are known by content (:mod:`reelgraph.media_index`): a source's identity in
+cache keys is its content fingerprint, probe results come from the index when the
+content was probed before, and a missing file is relinked to a file elsewhere with the
+same content. A frame request may be served from a proxy (:mod:`reelgraph.proxies`):
+:meth:`MediaPool.proxy_for` picks the level when the graph is built and
+:meth:`MediaPool.picture` serves it.
 """
 
 from __future__ import annotations
@@ -24,6 +31,13 @@ from reelgraph.media import (
     probe,
     read_image,
 )
+from reelgraph.media.probe_json import PROBE_VERSION, info_from_json, info_to_json
+from reelgraph.media_index.fingerprint import Fingerprint
+from reelgraph.media_index.locator import SourceLocator
+from reelgraph.proxies.media_cache import MediaCache
+from reelgraph.proxies.quality import ProxyLevel, Quality
+from reelgraph.proxies.reduce import reduce_picture
+from reelgraph.proxies.switch import ProxySwitch
 from reelgraph.project.document import ProjectDocument
 from reelgraph.render.color import to_working
 from reelgraph.timeline.components import (
@@ -47,13 +61,23 @@ class MediaStatus:
     ok: bool
     detail: str
     code: str = ""
+    relinked: str = ""
+    """The file used instead of the missing path (found by content), if any."""
 
 
 class MediaPool:
-    """Open readers keyed by source; every method raises coded media errors only."""
+    """Open readers keyed by source; every method raises coded media errors only.
 
-    def __init__(self, document: ProjectDocument) -> None:
+    Args:
+        document: The project.
+        cache: The media index and proxies (default: those of the user's cache folder).
+    """
+
+    def __init__(self, document: ProjectDocument, *, cache: MediaCache | None = None) -> None:
         self._document = document
+        self.media_cache = cache if cache is not None else MediaCache()
+        self._locator = SourceLocator(self.media_cache.index, document.base_dir)
+        self.proxies = ProxySwitch(self.media_cache.proxies)
         self._info: dict[str, MediaInfo] = {}
         self._video: dict[Any, Any] = {}
         self._audio: dict[str, AudioReader] = {}
@@ -61,27 +85,68 @@ class MediaPool:
         self._identities: dict[Any, str] = {}
 
     def path_of(self, source: MediaSource) -> Path:
-        """The absolute path of a media source."""
-        return self._document.resolve_media(source.path)
+        """The absolute path of a media source (the file it was relinked to, if moved)."""
+        return self._locator.locate(self._document.resolve_media(source.path))
+
+    def fingerprint(self, source: MediaSource) -> Fingerprint | None:
+        """The content fingerprint of a media source (None when it cannot be read)."""
+        return self._locator.fingerprint(self._document.resolve_media(source.path))
 
     def info(self, source: MediaSource) -> MediaInfo:
-        """Probe results of a media file (cached)."""
+        """Probe results of a media file (cached here, and by content in the index)."""
         if source.path not in self._info:
-            self._info[source.path] = probe(self.path_of(source))
+            self._info[source.path] = self._probe(source)
         return self._info[source.path]
+
+    def _probe(self, source: MediaSource) -> MediaInfo:
+        path = self.path_of(source)
+        fingerprint = self.fingerprint(source)
+        index = self.media_cache.index
+        if fingerprint is not None:
+            cached = index.probe_of(fingerprint, PROBE_VERSION)
+            if cached is not None:
+                try:
+                    return info_from_json(cached, str(path))
+                except (KeyError, TypeError, ValueError):
+                    pass  # another layout: probe again
+        info = probe(path)
+        if fingerprint is not None:
+            index.record_probe(fingerprint, PROBE_VERSION, info_to_json(info))
+        return info
 
     def identity(self, source: PictureSource) -> str:
         """A text that changes whenever the source's content may have changed.
 
-        The resolved path with size and modification time of the file (for image
-        sequences: of every numbered file found), computed once per source.
+        A media file's content fingerprint, so cache keys follow the content across
+        renames and moves (a missing file: its path); for image sequences the folder's
+        files with their sizes and modification times. Computed once per source per run
+        (:meth:`refresh` looks again).
         """
         key = source if isinstance(source, ImageSequenceSource) else source.path
         found = self._identities.get(key)
         if found is None:
-            found = _identity_of(self._document, source)
+            fingerprint = None if isinstance(source, ImageSequenceSource) else self.fingerprint(source)
+            found = fingerprint.text if fingerprint is not None else _identity_of(self._document, source)
             self._identities[key] = found
         return found
+
+    def proxy_for(self, source: PictureSource, quality: Quality) -> tuple[str, int]:
+        """The proxy level (name, scale) that serves ``source`` at ``quality``, or ``("", 1)``.
+
+        Only video files have proxies; a missing proxy means the original is served.
+        """
+        if quality is Quality.ORIGINAL or not isinstance(source, MediaSource):
+            return ("", 1)
+        fingerprint = self.fingerprint(source)
+        if fingerprint is None:
+            return ("", 1)
+        try:
+            if self.info(source).kind != "video":
+                return ("", 1)
+        except MediaError:
+            return ("", 1)
+        level = self.proxies.choose(fingerprint, quality)
+        return ("", 1) if level is None else (level.value, level.scale)
 
     def size(self, source: PictureSource) -> tuple[int, int]:
         """Width and height of a picture source."""
@@ -91,8 +156,21 @@ class MediaPool:
         still = self._still(source)  # type: ignore[arg-type]
         return (still.shape[1], still.shape[0])
 
-    def picture(self, source: PictureSource, seconds: Fraction) -> np.ndarray:
-        """The working-format picture ``(H, W, 4)`` shown at ``seconds`` into the source."""
+    def picture(self, source: PictureSource, seconds: Fraction, proxy: str = "") -> np.ndarray:
+        """The working-format picture ``(H, W, 4)`` shown at ``seconds`` into the source.
+
+        With ``proxy`` (a level name from :meth:`proxy_for`) the picture is that level's
+        frame, ``ceil(H / scale) x ceil(W / scale)``; should the proxy have gone (deleted,
+        found corrupt) the original frame is reduced to the same size instead.
+        """
+        if proxy and isinstance(source, MediaSource):
+            level = ProxyLevel(proxy)
+            fingerprint = self.fingerprint(source)
+            frame = None if fingerprint is None else self.proxies.frame(fingerprint, level, seconds)
+            if frame is None:
+                original = self._picture_reader(source).frame_at(seconds)
+                frame = reduce_picture(original, level.scale)
+            return to_working(frame)
         if self._is_still(source):
             return to_working(self._still(source))  # type: ignore[arg-type]
         return to_working(self._picture_reader(source).frame_at(seconds))
@@ -186,17 +264,34 @@ class MediaPool:
         for path in paths:
             try:
                 info = self.info(MediaSource(path))
-                result.append(MediaStatus(path, True, _describe(info)))
+                relink = self._locator.relinks.get(self._document.resolve_media(path))
+                moved = "" if relink is None else str(relink.found)
+                detail = _describe(info) + (f" (relinked: found at {moved})" if moved else "")
+                result.append(MediaStatus(path, True, detail, relinked=moved))
             except MediaError as exc:
                 result.append(MediaStatus(path, False, exc.message, exc.code))
+        self.media_cache.save()
         return result
 
+    def refresh(self) -> None:
+        """Forget what is known about the files (call between ticks after media changed).
+
+        Identities, probes and relinks are looked up again and readers reopened, so a
+        file changed on disk gets new cache keys and no longer matches its old proxies.
+        """
+        self.close()
+        self._locator.forget()
+        self._info.clear()
+        self._stills.clear()
+        self._identities.clear()
+
     def close(self) -> None:
-        """Close every reader."""
+        """Close every reader (and save what the media index learned)."""
         for reader in [*self._video.values(), *self._audio.values()]:
             reader.close()
         self._video.clear()
         self._audio.clear()
+        self.media_cache.save()
 
 
 def _identity_of(document: ProjectDocument, source: PictureSource) -> str:

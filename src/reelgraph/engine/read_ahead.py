@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,7 @@ from reelgraph.graph.nodes import SourceNode
 
 __all__ = ["ReadAhead", "UpcomingFrame"]
 
-Pictures = dict[tuple[Any, Fraction], np.ndarray]
+Pictures = dict[tuple[Any, ...], np.ndarray]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +35,13 @@ class UpcomingFrame:
 def _decode(pool: MediaPool, sources: list[SourceNode]) -> Pictures:
     pictures: Pictures = {}
     for node in sources:
-        key = (node.source, node.seconds)
+        key = node.request
         if key not in pictures:
-            pictures[key] = pool.picture(node.source, node.seconds)
+            pictures[key] = (
+                pool.picture(node.source, node.seconds, node.proxy)
+                if node.proxy
+                else pool.picture(node.source, node.seconds)
+            )
     return pictures
 
 
@@ -47,14 +50,14 @@ class ReadAhead:
 
     def __init__(self) -> None:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelgraph-decode")
-        self._pending: dict[int, tuple[frozenset[tuple[Any, Fraction]], Future[Pictures]]] = {}
+        self._pending: dict[int, tuple[frozenset[tuple[Any, ...]], Future[Pictures]]] = {}
         self.prefetched = 0
         self.prefetch_hits = 0
 
     def decode(self, frame: int, pool: MediaPool, sources: Iterable[SourceNode]) -> Pictures:
         """The pictures of ``sources`` for ``frame``: prefetched ones, the rest decoded now."""
         wanted = list(sources)
-        keys = frozenset((n.source, n.seconds) for n in wanted)
+        keys = frozenset(n.request for n in wanted)
         pending = self._pending.pop(frame, None)
         pictures: Pictures = {}
         if pending is not None and pending[0] == keys:
@@ -62,7 +65,7 @@ class ReadAhead:
             self.prefetch_hits += 1
         elif pending is not None:
             pending[1].result()  # the timeline changed since: keep the reader order intact
-        missing = [n for n in wanted if (n.source, n.seconds) not in pictures]
+        missing = [n for n in wanted if n.request not in pictures]
         if missing:
             pictures.update(self._thread.submit(_decode, pool, missing).result())
         return pictures
@@ -74,7 +77,7 @@ class ReadAhead:
         wanted = list(sources)
         if not wanted:
             return
-        keys = frozenset((n.source, n.seconds) for n in wanted)
+        keys = frozenset(n.request for n in wanted)
         self._pending[frame] = (keys, self._thread.submit(_decode, pool, wanted))
         self.prefetched += 1
 

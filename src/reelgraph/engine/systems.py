@@ -43,6 +43,7 @@ from reelgraph.graph.watchdog import Watchdog
 from reelgraph.jobs.cancel import CancelToken
 from reelgraph.plugins.host import PluginHost
 from reelgraph.project.document import Format
+from reelgraph.proxies.quality import PreviewQuality
 from reelgraph.time import sample_at_frame
 from reelgraph.timeline.components import Playhead
 from reelgraph.timeline.index import TimelineIndex
@@ -107,18 +108,17 @@ def decode_demanded_frames(world: World) -> None:
                 )
     else:
         for node in graph.sources():
-            key = (node.source, node.seconds)
+            key = node.request
             if key in decoded.frames:
                 continue
+            args = (node.source, node.seconds, node.proxy) if node.proxy else key
             if tracer is None:
-                decoded.frames[key] = _watched(
-                    world, head.frame, partial(pool.picture, node.source, node.seconds)
-                )
+                decoded.frames[key] = _watched(world, head.frame, partial(pool.picture, *args))
             else:
                 name = getattr(node.source, "path", None) or getattr(node.source, "pattern", "")
                 with tracer.span("decode", "decode", source=name):
                     decoded.frames[key] = _watched(
-                        world, head.frame, partial(pool.picture, node.source, node.seconds)
+                        world, head.frame, partial(pool.picture, *args)
                     )
     world.insert_resource(decoded)
 
@@ -171,6 +171,7 @@ def _graph_for(world: World, head: Playhead) -> RenderGraph:
     target = world.resource(RenderTarget)
     pool = world.resource(MediaPool)
     plugins = world.get_resource(PluginHost)
+    quality = world.get_resource(PreviewQuality)
     context = GraphContext(
         world.resource(TimelineIndex),
         fmt,
@@ -178,6 +179,7 @@ def _graph_for(world: World, head: Playhead) -> RenderGraph:
         target.height,
         pool.size,
         plugin_revision=plugins.revision if plugins is not None else None,
+        source_proxy=None if quality is None else partial(pool.proxy_for, quality=quality.quality),
     )
     return build_frame_graph(context, head.sequence, head.frame)
 
@@ -196,8 +198,8 @@ def composite_frame(world: World) -> None:
     frames = world.resource(DecodedFrames).frames
     backend = world.resource(RenderBackend).backend
 
-    def fetch(source: object, seconds: object) -> object:
-        return frames[(source, seconds)]  # type: ignore[index]
+    def fetch(source: object, seconds: object, proxy: str = "") -> object:
+        return frames[(source, seconds, proxy) if proxy else (source, seconds)]  # type: ignore[index]
 
     plugins = world.get_resource(PluginHost)
     incidents = len(plugins.incidents) if plugins is not None else 0

@@ -47,6 +47,8 @@ __all__ = ["GraphContext", "build_frame_graph", "video_fade"]
 
 TRANSPARENT = (0.0, 0.0, 0.0, 0.0)
 SourceSize = Callable[[MediaSource | ImageSequenceSource], tuple[int, int]]
+#: ``source -> (proxy level name, scale)`` serving a source; ``("", 1)``: the original.
+SourceProxy = Callable[[MediaSource | ImageSequenceSource], tuple[str, int]]
 #: ``(kind, evaluated params) -> revision`` of a plugin node (the plugin host's ``revision``).
 PluginRevision = Callable[[str, tuple[tuple[str, "Value | str"], ...]], str]
 
@@ -64,6 +66,8 @@ class GraphContext:
     plugin_revision: PluginRevision | None = None
     """What a plugin node's output depends on besides its parameters (the plugin's content
     hash, the files it reads), carried by the node into its cache key."""
+    source_proxy: SourceProxy | None = None
+    """Which proxy serves each media source (None: originals only)."""
 
 
 def build_frame_graph(context: GraphContext, sequence: str, frame: int) -> RenderGraph:
@@ -123,6 +127,7 @@ def video_fade(clip: Clip, frame: int) -> float:
 def _clip_layer(context: GraphContext, graph: RenderGraph, clip: Clip, frame: int) -> int | None:
     local = frame - clip.start
     picture, size = _clip_picture(context, graph, clip, frame)
+    source_index = picture
     for effect in context.index.effects_of(clip.id):
         params = tuple((name, _evaluated(param, local)) for name, param in effect.params)
         if effect.kind in EFFECTS:
@@ -135,6 +140,9 @@ def _clip_layer(context: GraphContext, graph: RenderGraph, clip: Clip, frame: in
     crop_value = evaluate(transform.crop, local)
     crop = tuple(crop_value) if isinstance(crop_value, tuple) else (crop_value,) * 4
     crop4 = (float(crop[0]), float(crop[1]), float(crop[2]), float(crop[3]))
+    source_node = graph.nodes[source_index]
+    if isinstance(source_node, SourceNode) and source_node.scale != 1:
+        affine, crop4 = _proxy_geometry(affine, crop4, size, source_node.scale)
     picture = graph.add(TransformNode(affine, context.width, context.height, crop4), picture)
     factor = evaluate_scalar(clip.opacity, local) * video_fade(clip, frame)
     factor = min(max(factor, 0.0), 1.0)
@@ -166,7 +174,24 @@ def _clip_picture(
             fmt.width,
             fmt.height,
         )
-    return graph.add(SourceNode(source, seconds)), context.source_size(source)
+    proxy, scale = ("", 1) if context.source_proxy is None else context.source_proxy(source)
+    return graph.add(SourceNode(source, seconds, proxy, scale)), context.source_size(source)
+
+
+def _proxy_geometry(
+    affine: Affine,
+    crop: tuple[float, float, float, float],
+    size: tuple[int, int],
+    scale: int,
+) -> tuple[Affine, tuple[float, float, float, float]]:
+    """The transform and crop of a ``1/scale`` proxy picture placed like the original.
+
+    A proxy pixel covers ``scale x scale`` original pixels; sides rounded up hold a part
+    pixel past the original's edge, cropped off so the picture ends where it did.
+    """
+    extra_x, extra_y = (-size[0] % scale) / scale, (-size[1] % scale) / scale
+    left, top, right, bottom = (value / scale for value in crop)
+    return affine @ Affine.scale(scale, scale), (left, top, right + extra_x, bottom + extra_y)
 
 
 def _fit_scale(fit: str, size: tuple[int, int], fmt: Format) -> tuple[float, float]:

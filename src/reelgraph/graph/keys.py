@@ -54,7 +54,8 @@ def canonical(value: Any) -> str:
 
 def _node_text(node: Node, identity: SourceIdentity) -> str:
     if isinstance(node, SourceNode):
-        return f"SourceNode({identity(node.source)},{canonical(node.seconds)})"
+        proxy = f",proxy={node.proxy}/{node.scale}" if node.proxy else ""
+        return f"SourceNode({identity(node.source)},{canonical(node.seconds)}{proxy})"
     return canonical(node)
 
 

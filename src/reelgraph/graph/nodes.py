@@ -33,10 +33,24 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class SourceNode:
-    """The source picture shown at ``seconds`` from the source's start (no inputs)."""
+    """The source picture shown at ``seconds`` from the source's start (no inputs).
+
+    ``proxy`` names the proxy level serving it (``""``: the original); its picture is
+    the original's divided by ``scale`` on each side, which the clip's transform makes
+    up for, so the output geometry is the same at every level.
+    """
 
     source: MediaSource | ImageSequenceSource
     seconds: Fraction
+    proxy: str = ""
+    scale: int = 1
+
+    @property
+    def request(self) -> tuple[object, ...]:
+        """The key of its picture among a tick's decoded pictures."""
+        if not self.proxy:
+            return (self.source, self.seconds)
+        return (self.source, self.seconds, self.proxy)
 
 
 @dataclass(frozen=True, slots=True)

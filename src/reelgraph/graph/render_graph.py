@@ -135,6 +135,8 @@ def _run(
     if isinstance(node, (PluginEffectNode, GeneratorNode)):
         return _run_plugin(node, args, backend, plugins, frame)
     if isinstance(node, SourceNode):
+        if node.proxy:
+            return backend.from_array(fetch(node.source, node.seconds, node.proxy))  # type: ignore[call-arg]
         return backend.from_array(fetch(node.source, node.seconds))
     if isinstance(node, SolidNode):
         return backend.solid(node.width, node.height, node.rgba)
