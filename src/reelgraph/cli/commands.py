@@ -14,6 +14,7 @@ from typing import Any
 
 from reelgraph.cache import default_cache_dir
 from reelgraph.cli.progress import ProgressBar
+from reelgraph.cli.proxies_command import derived_media
 from reelgraph.cli.report import emit
 from reelgraph.engine.engine import Engine
 from reelgraph.errors import TimeRangeError, UsageError, output_error_for
@@ -117,6 +118,9 @@ def _describe(document: ProjectDocument, engine: Engine) -> dict[str, Any]:
     media = [dataclasses.asdict(s) for s in engine.media.statuses()]
     for status in media:
         status["path"] = status.pop("source")
+        # Cached proxies, filmstrip and peaks of the content ('reelgraph proxies' makes them).
+        fingerprint = engine.media.fingerprint(MediaSource(status["path"])) if status["ok"] else None
+        status.update(derived_media(engine.media.media_cache, fingerprint))
     return {
         "name": document.name,
         "main": document.main,

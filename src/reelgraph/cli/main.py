@@ -122,6 +122,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reelgraph.cli.plugins_command",
     "reelgraph.cli.run_command",
     "reelgraph.cli.edit_command",
+    "reelgraph.cli.proxies_command",
 )
 
 

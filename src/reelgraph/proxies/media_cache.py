@@ -30,7 +30,7 @@ class MediaCache:
     """
 
     def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
-        self.root = Path(root) if root is not None else default_cache_dir()
+        self.root = (Path(root) if root is not None else default_cache_dir()).absolute()
         self.index = MediaIndex.in_folder(self.root)
         self.proxies = ProxyLibrary.in_cache(self.root)
 
