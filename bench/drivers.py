@@ -1,6 +1,7 @@
 """In-process measurements the command line cannot make, run as child processes.
 
-``python -m bench.drivers grade|scrub|pyav-scrub|open ARGS...`` prints one JSON object.
+``python -m bench.drivers grade|scrub|scrub-proxies|pyav-scrub|open ARGS...`` prints one
+JSON object.
 Each runs in a fresh interpreter, so imports, caches and memory never leak between
 measurements, and the harness reads the child's peak RSS.
 """
@@ -86,6 +87,63 @@ def scrub(project: str, count: str, seed: str) -> dict[str, Any]:
     return result
 
 
+def scrub_proxies(project: str, count: str, seed: str, cache_dir: str) -> dict[str, Any]:
+    """Latency of random frame requests served from proxies (built first, untimed here).
+
+    ``half``: a half-size viewer (the canvas at half size, ``Quality.HALF``: the raw
+    memory-mapped half proxy); ``full``: the full canvas from the full-size JPEG proxy.
+    """
+    from reelgraph.cli.main import main as reelgraph
+    from reelgraph.engine.engine import Engine
+    from reelgraph.engine.sinks import OutputSinks
+    from reelgraph.project.load import load_project
+    from reelgraph.proxies import MediaCache, Quality
+
+    started = time.perf_counter()
+    status = reelgraph(["proxies", project, "build", "--cache-dir", cache_dir, "--no-progress"])
+    result: dict[str, Any] = {"build_s": time.perf_counter() - started, "build_status": status}
+    document = load_project(project)
+    fmt = document.format
+    for mode, quality, scale in (("half", Quality.HALF, 2), ("full", Quality.FULL, 1)):
+        width, height = fmt.width // scale // 2 * 2, fmt.height // scale // 2 * 2
+        with Engine(
+            document,
+            with_audio=False,
+            width=width,
+            height=height,
+            quality=quality,
+            media_cache=MediaCache(cache_dir),
+        ) as engine:
+            engine.check_media()
+            engine.world.insert_resource(OutputSinks([_NullSink()]))
+            wanted = requests(engine.duration(), int(count), int(seed))
+            latencies = []
+            for frame in wanted:
+                began = time.perf_counter()
+                engine.tick(frame)
+                latencies.append(time.perf_counter() - began)
+            result[mode] = latencies
+            result[f"{mode}_served_from_proxies"] = engine.media.proxies.served
+    return result
+
+
+def reader_scrub(source: str, source_frames: str, timeline_frames: str, count: str,
+                 seed: str) -> dict[str, Any]:  # fmt: skip
+    """The same requests to reelgraph's VideoReader alone: decoding, without compositing."""
+    from reelgraph.media import VideoReader
+
+    per_source = int(source_frames)
+    wanted = requests(int(timeline_frames), int(count), int(seed))
+    latencies = []
+    with VideoReader(source) as reader:
+        rate = reader.info.rate
+        for frame in wanted:
+            started = time.perf_counter()
+            reader.frame_at(Fraction(frame % per_source) / rate)
+            latencies.append(time.perf_counter() - started)
+    return {"reader": latencies}
+
+
 def pyav_scrub(source: str, source_frames: str, timeline_frames: str, count: str,
                seed: str) -> dict[str, Any]:  # fmt: skip
     """The naive anchor: PyAV seek to the keyframe before, decode up to the frame, to RGB."""
@@ -133,7 +191,14 @@ def open_project(project: str) -> dict[str, Any]:
     return {**timings, "open_s": marks[4] - marks[1], "frames": frames, "clips": clips}
 
 
-_COMMANDS = {"grade": grade, "scrub": scrub, "pyav-scrub": pyav_scrub, "open": open_project}
+_COMMANDS = {
+    "grade": grade,
+    "scrub": scrub,
+    "scrub-proxies": scrub_proxies,
+    "reader-scrub": reader_scrub,
+    "pyav-scrub": pyav_scrub,
+    "open": open_project,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -4,7 +4,7 @@ Measures the re-export time against the full export time (goal ≤ 0.15 when ≤
 frames change) and checks the re-export is byte-identical to a fresh export of the edited
 project. Usage::
 
-    python -m bench.w4_incremental [--quick] [--workdir DIR]
+    python -m bench.w4_incremental [--quick | --size WxH] [--workdir DIR]
 
 ``--quick`` uses 320x180 sources (the ratio, not the absolute time, is the figure).
 """
@@ -99,9 +99,11 @@ def _export(folder: Path, data: dict, out: Path, cache: Path) -> float:
     return time.perf_counter() - began
 
 
-def run(workdir: Path, quick: bool) -> dict[str, float | bool | str]:
+def run(
+    workdir: Path, quick: bool, size: tuple[int, int] | None = None
+) -> dict[str, float | bool | str]:
     """Full export, trim, re-export, fresh export; returns the figures."""
-    width, height = (320, 180) if quick else (1920, 1080)
+    width, height = size or ((320, 180) if quick else (1920, 1080))
     workdir.mkdir(parents=True, exist_ok=True)
     for kind in ("A", "B"):
         make_source(workdir / f"{kind}.mp4", kind, width, height)
@@ -134,10 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run W4 and print its row."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--size", help="WxH of the sources and the timeline, e.g. 640x360")
     parser.add_argument("--workdir", type=Path)
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="reelgraph-w4-"))
-    result = run(workdir, args.quick)
+    size = tuple(int(v) for v in args.size.split("x")) if args.size else None
+    result = run(workdir, args.quick, size)  # type: ignore[arg-type]
     print(json.dumps(result, indent=1))
     return 0 if result["byte_identical"] else 1
 

@@ -64,6 +64,7 @@ PINNED_CODES = {
     "UnsupportedCodecError": "media.unsupported_codec",
     "NoStreamError": "media.no_stream",
     "EncodeError": "media.encode",
+    "ProxyCorruptError": "media.proxy_corrupt",
     "OutputWriteError": "output.write_failed",
     "InternalError": "internal.bug",
 }

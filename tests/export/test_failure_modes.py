@@ -53,6 +53,12 @@ def media_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own cache folder, so probes cached by other tests cannot leak in."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
 def _project_file(folder: Path, source: str, frames: int = 20) -> Path:
     path = folder / f"{source}.json"
     path.write_text(

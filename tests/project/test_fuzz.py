@@ -11,6 +11,7 @@ through the CLI, which opens an engine for each).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -232,28 +233,72 @@ def test_broken_projects_rendered_through_the_cli_never_show_a_traceback(tmp_pat
             assert body["error"]["code"] and body["error"]["localized"]["message"]
 
 
-FIELD_NAMES = [
-    "clip", "track", "id", "start", "end", "at", "delta", "edge", "frame", "param", "value",
-    "index", "to", "from", "kind", "effect", "name", "position", "sequence", "edits", "changes",
-    "duration", "source", "offset", "interp", "params", "transition", "new_id",
-]  # fmt: skip
-FIELD_VALUES = (
-    JSON
-    | st.sampled_from(["a", "b", "c", "s", "V1", "A1", "IV", "inner", "main", "start", "end"])
-    | st.integers(-100, 100)
-)
+CLIP_IDS = ["a", "b", "c", "s", "i", "zz"]
+IDS = st.sampled_from([*CLIP_IDS, "V1", "A1", "IV", "inner", "main", "a.fx0", "a.fx1", "V1.a->b"])
+SMALL = st.integers(-40, 80) | st.sampled_from([0, 1, -1, 2**31, -(2**63)])
+FRAMES = st.floats(-10, 100, allow_nan=False) | SMALL | EDGE_NUMBERS
+VALUES = st.floats(-2, 4) | st.lists(st.floats(-2, 2), min_size=1, max_size=4) | EDGE_NUMBERS
+PARAMS = st.sampled_from(["opacity", "scale", "position", "rotation", "gain_db", "stops", "crop",
+                          "amount", "softness", "speed", "fit", "nope"])  # fmt: skip
+
+
+def _component(draw: st.DrawFn, kind: str) -> Any:
+    """A clip, effect, transition or track in its JSON form, often slightly wrong."""
+    if kind == "clip":
+        body = clip(draw(IDS), draw(SMALL), draw(SMALL), color("#ff00ff"))
+    elif kind == "effect":
+        body = effect(draw(st.sampled_from(["exposure", "saturation", "invert", "bogus"])))
+        body["id"] = draw(IDS)
+    elif kind == "transition":
+        body = transition(draw(IDS), draw(IDS), draw(st.sampled_from(["dissolve", "wipe", "x"])))
+    else:
+        body = track(draw(IDS), draw(st.sampled_from(["video", "audio"])), [])
+    return _mutate(body, draw) if draw(st.integers(0, 3)) == 0 else body
+
+
+_FIELDS: dict[str, Any] = {
+    "clip": IDS, "target": IDS, "track": IDS, "new_id": IDS, "name": st.text(max_size=5),
+    "start": SMALL, "delta": SMALL, "at": SMALL, "index": SMALL, "ripple": st.booleans(),
+    "side": st.sampled_from(["start", "end", "middle"]), "param": PARAMS, "value": VALUES,
+    "frame": FRAMES, "to": FRAMES, "interp": st.sampled_from(["linear", "hold", "ease_in", "x"]),
+    "effect": IDS, "transition": IDS,
+}  # fmt: skip
+_COMPONENT_FIELDS = {
+    "insert": {"clip": "clip"},
+    "add_effect": {"effect": "effect"},
+    "add_transition": {"transition": "transition"},
+    "add_track": {"track": "track"},
+}
+
+
+def _edit_body(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
+    kind = draw(st.sampled_from(sorted(EDIT_KINDS)))
+    body: dict[str, Any] = {"schema": "Edit.1", "kind": kind}
+    fields = [f.name for f in dataclasses.fields(EDIT_KINDS[kind])]
+    if kind == "add_effect":
+        fields.append("clip")
+    for name in fields:
+        if name in _COMPONENT_FIELDS.get(kind, {}):
+            body[name] = _component(draw, _COMPONENT_FIELDS[kind][name])
+        elif name == "edits":
+            body[name] = [
+                _edit_body(draw, depth + 1) for _ in range(draw(st.integers(0, 2 - depth)))
+            ]
+        elif name in _FIELDS and draw(st.integers(0, 9)) > 0:
+            body[name] = draw(_FIELDS[name])
+        elif name not in _FIELDS:
+            body[name] = draw(JSON)
+    return body
 
 
 @st.composite
 def edit_commands(draw: st.DrawFn) -> Any:
-    if draw(st.integers(0, 9)) == 0:
+    """Edits shaped like the real ones (known kinds, their fields, ids of the project),
+    with wrong values, missing fields and random mutations mixed in."""
+    if draw(st.integers(0, 19)) == 0:
         return draw(JSON)
-    body: dict[str, Any] = {"kind": draw(st.sampled_from(sorted(EDIT_KINDS)))}
-    if draw(st.booleans()):
-        body["schema"] = draw(st.sampled_from(["Edit.1", "Edit.2", "Clip.1", 3]))
-    for name in draw(st.lists(st.sampled_from(FIELD_NAMES), max_size=6, unique=True)):
-        body[name] = draw(FIELD_VALUES)
-    return body
+    body = _edit_body(draw, depth=draw(st.integers(0, 1)))
+    return _mutate(body, draw) if draw(st.integers(0, 4)) == 0 else body
 
 
 @FUZZ

@@ -119,7 +119,9 @@ def _describe(document: ProjectDocument, engine: Engine) -> dict[str, Any]:
     for status in media:
         status["path"] = status.pop("source")
         # Cached proxies, filmstrip and peaks of the content ('reelgraph proxies' makes them).
-        fingerprint = engine.media.fingerprint(MediaSource(status["path"])) if status["ok"] else None
+        fingerprint = (
+            engine.media.fingerprint(MediaSource(status["path"])) if status["ok"] else None
+        )
         status.update(derived_media(engine.media.media_cache, fingerprint))
     return {
         "name": document.name,

@@ -98,7 +98,9 @@ def run(args: argparse.Namespace) -> int:
         cache.close()
 
 
-def _needed(cache: MediaCache, fingerprint: Fingerprint, levels: list[ProxyLevel], verify: bool) -> list[ProxyLevel]:
+def _needed(
+    cache: MediaCache, fingerprint: Fingerprint, levels: list[ProxyLevel], verify: bool
+) -> list[ProxyLevel]:
     needed = []
     for level in levels:
         proxy = cache.proxies.get(fingerprint, level)
@@ -113,7 +115,9 @@ def _needed(cache: MediaCache, fingerprint: Fingerprint, levels: list[ProxyLevel
     return needed
 
 
-def _build(args: argparse.Namespace, cache: MediaCache, pool: MediaPool, sources: list[_Source]) -> int:
+def _build(
+    args: argparse.Namespace, cache: MediaCache, pool: MediaPool, sources: list[_Source]
+) -> int:
     levels = _levels(args.levels)
     config = JobSystemConfig(workers={PoolKind.BACKGROUND: 1, PoolKind.FRAME: 1})
     bar = ProgressBar(sys.stderr, force=False) if not args.no_progress else None
@@ -134,9 +138,10 @@ def _build(args: argparse.Namespace, cache: MediaCache, pool: MediaPool, sources
             if entry.fingerprint is not None and cache.index.full_hash(entry.fingerprint) is None:
                 scheduler.hash_file(cache.index, entry.path, entry.fingerprint)
         _wait(tasks, bar)
+        if not jobs.root.cancelled:
+            jobs.join(background=True)  # the full hashes
         if jobs.root.cancelled:
             raise JobCancelledError("proxy build cancelled (interrupted)", reason="interrupted")
-        jobs.join(background=True)
     for entry, task in tasks:
         entry.state = task.state.value
         if task.state is TaskState.FAILED:
@@ -215,12 +220,20 @@ def _describe(cache: MediaCache, entry: _Source) -> dict[str, Any]:
     }
 
 
-def _report(args: argparse.Namespace, cache: MediaCache, sources: list[_Source], *, failed: bool = False) -> int:
-    data = {"project": args.project, "action": args.action, "sources": [_describe(cache, e) for e in sources]}
+def _report(
+    args: argparse.Namespace, cache: MediaCache, sources: list[_Source], *, failed: bool = False
+) -> int:
+    data = {
+        "project": args.project,
+        "action": args.action,
+        "sources": [_describe(cache, e) for e in sources],
+    }
     lines = []
     for item in data["sources"]:
         if item["kind"] != "video":
-            lines.append(f"{item['source']}: {item['error'] or 'no proxies (' + item['kind'] + ')'}")
+            lines.append(
+                f"{item['source']}: {item['error'] or 'no proxies (' + item['kind'] + ')'}"
+            )
             continue
         levels = ", ".join(
             f"{name} {v['size'][0]}x{v['size'][1]} {v['frames']} frames {v['bytes'] / 1e6:.1f} MB"

@@ -34,11 +34,11 @@ from reelgraph.media import (
 from reelgraph.media.probe_json import PROBE_VERSION, info_from_json, info_to_json
 from reelgraph.media_index.fingerprint import Fingerprint
 from reelgraph.media_index.locator import SourceLocator
+from reelgraph.project.document import ProjectDocument
 from reelgraph.proxies.media_cache import MediaCache
 from reelgraph.proxies.quality import ProxyLevel, Quality
 from reelgraph.proxies.reduce import reduce_picture
 from reelgraph.proxies.switch import ProxySwitch
-from reelgraph.project.document import ProjectDocument
 from reelgraph.render.color import to_working
 from reelgraph.timeline.components import (
     Clip,
@@ -125,8 +125,14 @@ class MediaPool:
         key = source if isinstance(source, ImageSequenceSource) else source.path
         found = self._identities.get(key)
         if found is None:
-            fingerprint = None if isinstance(source, ImageSequenceSource) else self.fingerprint(source)
-            found = fingerprint.text if fingerprint is not None else _identity_of(self._document, source)
+            fingerprint = (
+                None if isinstance(source, ImageSequenceSource) else self.fingerprint(source)
+            )
+            found = (
+                fingerprint.text
+                if fingerprint is not None
+                else _identity_of(self._document, source)
+            )
             self._identities[key] = found
         return found
 

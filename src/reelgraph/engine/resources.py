@@ -59,9 +59,12 @@ class RenderBackend:
 
 @dataclass
 class DecodedFrames:
-    """Source pictures decoded for the current tick, keyed by (source, seconds)."""
+    """Source pictures decoded for the current tick, keyed by ``SourceNode.request``.
 
-    frames: dict[tuple[Any, Fraction], np.ndarray] = field(default_factory=dict)
+    That is ``(source, seconds)``, or ``(source, seconds, proxy level)`` for a proxy.
+    """
+
+    frames: dict[tuple[Any, ...], np.ndarray] = field(default_factory=dict)
 
 
 @dataclass

@@ -111,15 +111,13 @@ def decode_demanded_frames(world: World) -> None:
             key = node.request
             if key in decoded.frames:
                 continue
-            args = (node.source, node.seconds, node.proxy) if node.proxy else key
+            decode = partial(pool.picture, node.source, node.seconds, node.proxy)
             if tracer is None:
-                decoded.frames[key] = _watched(world, head.frame, partial(pool.picture, *args))
+                decoded.frames[key] = _watched(world, head.frame, decode)
             else:
                 name = getattr(node.source, "path", None) or getattr(node.source, "pattern", "")
                 with tracer.span("decode", "decode", source=name):
-                    decoded.frames[key] = _watched(
-                        world, head.frame, partial(pool.picture, *args)
-                    )
+                    decoded.frames[key] = _watched(world, head.frame, decode)
     world.insert_resource(decoded)
 
 
@@ -199,7 +197,7 @@ def composite_frame(world: World) -> None:
     backend = world.resource(RenderBackend).backend
 
     def fetch(source: object, seconds: object, proxy: str = "") -> object:
-        return frames[(source, seconds, proxy) if proxy else (source, seconds)]  # type: ignore[index]
+        return frames[(source, seconds, proxy) if proxy else (source, seconds)]
 
     plugins = world.get_resource(PluginHost)
     incidents = len(plugins.incidents) if plugins is not None else 0

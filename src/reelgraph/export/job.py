@@ -28,6 +28,7 @@ from reelgraph.export.segment_store import SegmentStore
 from reelgraph.export.segmented import export_segments
 from reelgraph.project.atomic import write_text_atomic
 from reelgraph.project.document import ProjectDocument
+from reelgraph.proxies.quality import Quality
 from reelgraph.trace.instruments import Instruments
 from reelgraph.trace.sink import traced_sink
 from reelgraph.trace.tracer import Tracer
@@ -97,8 +98,13 @@ def export_project(
     cache_dir: str | Path | None = None,
     instruments: Instruments | None = None,
     workers: int = 1,
+    proxies: bool = False,
 ) -> ExportResult:
     """Render ``[start, end)`` of the main sequence to ``output``.
+
+    Exports read the original media; ``proxies=True`` lets full-size proxies stand in
+    where they exist (a fast draft; its frames have their own cache keys and segments,
+    and it runs in one process).
 
     ``instruments`` (optional) traces the render, collects its metrics report and holds
     the cancellation token that stops it (see :class:`~reelgraph.trace.Instruments`).
@@ -114,9 +120,15 @@ def export_project(
     fmt = document.format
     size = (settings.width or fmt.width, settings.height or fmt.height)
     frames, store = _caches(None if cache_dir is None else Path(cache_dir))
+    workers = 1 if proxies else workers
     try:
         with Engine(
-            document, width=size[0], height=size[1], cache=frames, instruments=instruments
+            document,
+            width=size[0],
+            height=size[1],
+            cache=frames,
+            instruments=instruments,
+            quality=Quality.FULL if proxies else None,
         ) as engine:
             first, stop = _check_range(engine, start, end)
             engine.check_media()

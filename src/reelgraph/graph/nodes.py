@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from reelgraph.render.backend import Affine, BlendMode, WipeDirection
 from reelgraph.timeline.components import ImageSequenceSource, MediaSource
@@ -46,7 +46,7 @@ class SourceNode:
     scale: int = 1
 
     @property
-    def request(self) -> tuple[object, ...]:
+    def request(self) -> tuple[Any, ...]:
         """The key of its picture among a tick's decoded pictures."""
         if not self.proxy:
             return (self.source, self.seconds)

@@ -40,6 +40,9 @@ class DecodeCursor:
         """Seeks and rewinds made so far (diagnostics; a test seam)."""
         self.decoded_count = 0
         """Frames decoded so far (diagnostics; a test seam)."""
+        self.skip_before: int | None = None
+        """Packets stamped before this pts skip their non-reference frames (see :meth:`_fill`)."""
+        self._skipping = False
         self._attach(container)
 
     def _attach(self, container: InputContainer) -> None:
@@ -47,6 +50,7 @@ class DecodeCursor:
         self._stream = next(s for s in container.streams if s.index == self._index)
         # Decoding is deterministic whatever the thread count; threads only add speed.
         self._stream.thread_type = "AUTO"
+        self._skipping = False
         self._restart_demux()
 
     def _restart_demux(self) -> None:
@@ -79,6 +83,17 @@ class DecodeCursor:
             self._drained = True
             self._decode(None)
             return
+        # Rolling forward to a far target, frames no other frame refers to (most B-frames)
+        # need not be decoded: nothing shows them and nothing is predicted from them. The
+        # choice is per packet (frame threads copy it when the packet is submitted).
+        skip = (
+            self.skip_before is not None
+            and packet.pts is not None
+            and packet.pts < self.skip_before
+        )
+        if skip != self._skipping:
+            self._stream.codec_context.skip_frame = "NONREF" if skip else "DEFAULT"
+            self._skipping = skip
         self._decode(packet)
 
     def _decode(self, packet: av.Packet | None) -> None:

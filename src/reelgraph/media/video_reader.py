@@ -87,6 +87,7 @@ class VideoReader:
         self._cache = FrameCache(cache_frames, cache_bytes)
         self._cache_frames = cache_frames
         self._closed = False
+        self._last_target: int | None = None
 
     def _start(self, container: InputContainer, stream: av.VideoStream) -> DecodeCursor:
         """Learn the stream's clock and index, and decode the first frame (time zero)."""
@@ -143,13 +144,14 @@ class VideoReader:
         if self._closed:
             raise ValueError(f"VideoReader for {self._path} is closed")
         target = self._target_pts(Fraction(seconds))
+        previous, self._last_target = self._last_target, target
         resolved = self._resolve(target)
         if resolved is not None:
             cached = self._cache.get(resolved)
             if cached is not None:
                 return cached
         with reading(self._path, time=f"{float(seconds):.3f}"):
-            return self._decode_to(target)
+            return self._decode_to(target, previous)
 
     def _target_pts(self, seconds: Fraction) -> int:
         # Containers round timestamps to their time base (Matroska: to the millisecond),
@@ -183,15 +185,21 @@ class VideoReader:
                 if index == 0 or self._known[index - 1] != value:
                     insort(self._known, value)
 
-    def _decode_to(self, target: int) -> np.ndarray:
+    def _decode_to(self, target: int, previous: int | None = None) -> np.ndarray:
         backward = target < self._current_pts
         recent: deque[tuple[int, av.VideoFrame]] | None = None
-        if backward or self._far_ahead(target):
+        seeked = backward or self._far_ahead(target)
+        if seeked:
             self._seek_to(target)
-            if backward:
-                # Reverse playback will want the frames just before this one next.
+            stepping_back = previous is not None and 0 < previous - target <= 2 * self._frame_step
+            if backward and stepping_back:
+                # Reverse playback will want the frames just before this one next; a random
+                # jump (scrubbing) would only pay for converting frames nobody asks for.
                 recent = deque(maxlen=max(0, self._cache_frames - 1))
-        self._advance_to(target, recent)
+        if seeked and recent is None:
+            self._advance_skipping(target)
+        else:
+            self._advance_to(target, recent)
         for pts, frame in recent or ():
             if pts not in self._cache:
                 self._cache.put(pts, self._convert(frame))
@@ -201,14 +209,38 @@ class VideoReader:
             self._cache.put(self._current_pts, rgb)
         return rgb
 
-    def _advance_to(self, target: int, recent: deque[tuple[int, av.VideoFrame]] | None) -> None:
+    def _advance_skipping(self, target: int) -> None:
+        """Decode forward to ``target`` after a seek, skipping non-reference frames early on.
+
+        Only frames stamped before ``target - 2 frames`` may be skipped, and no successor
+        link is recorded among them (a skipped frame would be missing in between). Should
+        the frame shown at ``target`` itself lie in that span (a variable-rate gap), the
+        stretch is decoded again without skipping.
+        """
+        limit = target - 2 * self._frame_step
+        self._cursor.skip_before = limit
+        try:
+            self._advance_to(target, None, unlinked_before=limit)
+        finally:
+            self._cursor.skip_before = None
+        if self._current_pts < limit:
+            self._seek_to(target)
+            self._advance_to(target, None)
+
+    def _advance_to(
+        self,
+        target: int,
+        recent: deque[tuple[int, av.VideoFrame]] | None,
+        unlinked_before: int | None = None,
+    ) -> None:
         while True:
             upcoming = self._cursor.peek()
             if upcoming is None:
                 self._link(self._current_pts, None)
                 return
             pts = self._pts_of(upcoming, self._current_pts + self._frame_step)
-            self._link(self._current_pts, pts)
+            if unlinked_before is None or self._current_pts >= unlinked_before:
+                self._link(self._current_pts, pts)
             if pts > target:
                 return
             if recent is not None:

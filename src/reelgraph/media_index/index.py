@@ -108,7 +108,7 @@ class MediaIndex:
         Raises:
             OSError: the file is missing or unreadable (``FileNotFoundError`` if missing).
         """
-        where = str(Path(path).absolute())
+        where = os.path.abspath(path)
         stat = os.stat(where)
         with self._lock:
             known = self._known(where)
@@ -140,7 +140,7 @@ class MediaIndex:
     def last_fingerprint(self, path: str | os.PathLike[str]) -> Fingerprint | None:
         """The fingerprint last recorded for ``path`` (which may be gone now), or None."""
         with self._lock:
-            known = self._known(str(Path(path).absolute()))
+            known = self._known(os.path.abspath(path))
         return None if known is None else known[0]
 
     def paths_of(self, fingerprint: Fingerprint) -> list[Path]:

@@ -8,6 +8,7 @@ is unchanged, so an unchanged file is never read just to be identified).
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class SourceLocator:
             return found
         found = path
         if not path.exists():
-            relink = find_relink(self.index, path.absolute(), self._folders)
+            relink = find_relink(self.index, Path(os.path.abspath(path)), self._folders)
             if relink is not None:
                 found = relink.found
                 with self._lock:

@@ -54,7 +54,9 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield Path(root) / name
 
 
-def _candidates(index: MediaIndex, expected: Fingerprint, folders: Iterable[Path]) -> Iterator[Path]:
+def _candidates(
+    index: MediaIndex, expected: Fingerprint, folders: Iterable[Path]
+) -> Iterator[Path]:
     yield from index.paths_of(expected)
     seen = 0
     for folder in folders:
@@ -65,9 +67,7 @@ def _candidates(index: MediaIndex, expected: Fingerprint, folders: Iterable[Path
             yield path
 
 
-def find_relink(
-    index: MediaIndex, missing: Path, folders: Sequence[Path]
-) -> Relink | None:
+def find_relink(index: MediaIndex, missing: Path, folders: Sequence[Path]) -> Relink | None:
     """The file that replaces ``missing``, or None.
 
     Args:

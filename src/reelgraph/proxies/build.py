@@ -69,7 +69,9 @@ class ProxyBuild:
                     source_height=info.height,
                     time_base=f"{walk.time_base.numerator}/{walk.time_base.denominator}",
                 )
-                self._writers.append((level, ProxyWriter(self.library.path(self.fingerprint, level), meta)))
+                self._writers.append(
+                    (level, ProxyWriter(self.library.path(self.fingerprint, level), meta))
+                )
         except BaseException:
             walk.close()
             self.abort()

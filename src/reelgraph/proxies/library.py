@@ -95,9 +95,7 @@ class ProxyLibrary:
             proxy = ProxyFile(path)
             if proxy.meta.source != fingerprint.text or proxy.meta.level != level.value:
                 proxy.close()
-                raise ProxyCorruptError(
-                    f"proxy {path} belongs to other content", path=str(path)
-                )
+                raise ProxyCorruptError(f"proxy {path} belongs to other content", path=str(path))
         except ProxyCorruptError:
             self.discard(path)
             return None
@@ -128,7 +126,7 @@ class ProxyLibrary:
 
     def entries(self) -> list[ProxyEntry]:
         """Every proxy file under the root, sorted by folder and level."""
-        found = []
+        found: list[ProxyEntry] = []
         if not self.root.is_dir():
             return found
         for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):

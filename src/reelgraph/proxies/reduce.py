@@ -39,7 +39,10 @@ def reduce_picture(picture: np.ndarray, scale: int) -> np.ndarray:
     blocks = picture.reshape(rows, scale, cols, scale, channels)
     total = blocks.sum(axis=(1, 3), dtype=wide)
     count = scale * scale
+    result: np.ndarray
     if picture.dtype == np.uint16:
         total = total.astype(np.uint64)
-        return ((total * 255 + count * 65535 // 2) // (count * 65535)).astype(np.uint8)
-    return ((total + count // 2) // count).astype(np.uint8)
+        result = ((total * 255 + count * 65535 // 2) // (count * 65535)).astype(np.uint8)
+    else:
+        result = ((total + count // 2) // count).astype(np.uint8)
+    return result

@@ -208,9 +208,7 @@ class ProxyScheduler:
         token.check()
         self._queue_slice(task)
 
-    def hash_file(
-        self, index: MediaIndex, path: Path, fingerprint: Fingerprint
-    ) -> JobHandle:
+    def hash_file(self, index: MediaIndex, path: Path, fingerprint: Fingerprint) -> JobHandle:
         """Queue the full SHA-256 of ``path``; recorded in ``index`` (and saved) when done.
 
         A full hash that contradicts the one recorded for the same fingerprint means the

@@ -104,7 +104,7 @@ class ProxyWriter:
         self.meta = meta
         path.parent.mkdir(parents=True, exist_ok=True)
         self._partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        self._handle = open(self._partial, "wb")  # noqa: SIM115 - closed by finish/abort
+        self._handle = open(self._partial, "wb")
         self._header = json.dumps(asdict(meta), sort_keys=True).encode()
         self._write(_MAGIC + struct.pack("<I", len(self._header)) + self._header)
         self._rows: list[bytes] = []
@@ -148,9 +148,7 @@ class ProxyWriter:
         offset = self._handle.tell()
         self._handle.write(table)
         digest = hashlib.sha256(self._header + table).digest()
-        self._handle.write(
-            _TRAILER.pack(_TABLE_MAGIC, offset, len(self._rows), digest, _END_MAGIC)
-        )
+        self._handle.write(_TRAILER.pack(_TABLE_MAGIC, offset, len(self._rows), digest, _END_MAGIC))
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()

@@ -41,7 +41,8 @@ class Peaks:
 
     def load(self) -> np.ndarray:
         """The ``(channels, buckets, 2)`` float32 min/max pairs (read-only, memory-mapped)."""
-        return np.load(self.path, mmap_mode="r")
+        data: np.ndarray = np.load(self.path, mmap_mode="r")
+        return data
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready."""
