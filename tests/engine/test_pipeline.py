@@ -15,11 +15,16 @@ from reelgraph.testing import clip, media, project, track, transform
 
 
 def scene():
-    return project([
-        track("V1", "video", [clip("v", 0, 30, media("numbered.mp4"), source_in=3)]),
-        track("V2", "video", [clip("w", 0, 30, media("numbered.mp4"), speed=-1,
-                                   transform=transform(scale=0.5))]),
-    ])
+    return project(
+        [
+            track("V1", "video", [clip("v", 0, 30, media("numbered.mp4"), source_in=3)]),
+            track(
+                "V2",
+                "video",
+                [clip("w", 0, 30, media("numbered.mp4"), speed=-1, transform=transform(scale=0.5))],
+            ),
+        ]
+    )
 
 
 def test_frames_rendered_with_read_ahead_equal_frames_rendered_without(media_dir):

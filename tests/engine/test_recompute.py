@@ -18,15 +18,34 @@ LENGTH = 60
 
 
 def timeline() -> dict:
-    return project([
-        track("V1", "video", [clip("a", 0, 30, color("#ff0000")),
-                              clip("b", 25, 35, color("#0000ff"),
-                                   effects=[effect("exposure", stops=0.5)])],
-              [transition("a", "b")]),
-        track("V2", "video", [clip("box", 10, 20, color("#ffcc00"),
-                                   transform=transform(scale=0.3, position=keys((0, [8, 8]),
-                                                                                (19, [50, 40]))))]),
-    ], width=32, height=24)
+    return project(
+        [
+            track(
+                "V1",
+                "video",
+                [
+                    clip("a", 0, 30, color("#ff0000")),
+                    clip("b", 25, 35, color("#0000ff"), effects=[effect("exposure", stops=0.5)]),
+                ],
+                [transition("a", "b")],
+            ),
+            track(
+                "V2",
+                "video",
+                [
+                    clip(
+                        "box",
+                        10,
+                        20,
+                        color("#ffcc00"),
+                        transform=transform(scale=0.3, position=keys((0, [8, 8]), (19, [50, 40]))),
+                    )
+                ],
+            ),
+        ],
+        width=32,
+        height=24,
+    )
 
 
 def recomputed(engine: Engine) -> set[int]:
@@ -45,8 +64,13 @@ EDITS = {
     "slide": {"kind": "slide", "clip": "box", "delta": 4},
     "effect_param": {"kind": "set_param", "target": "b.fx0", "param": "stops", "value": 1.0},
     "opacity": {"kind": "set_param", "target": "box", "param": "opacity", "value": 0.5},
-    "keyframe": {"kind": "add_keyframe", "target": "box", "param": "transform.rotation",
-                 "frame": 5, "value": 45.0},
+    "keyframe": {
+        "kind": "add_keyframe",
+        "target": "box",
+        "param": "transform.rotation",
+        "frame": 5,
+        "value": 45.0,
+    },
     "remove": {"kind": "remove", "clip": "box"},
     "split": {"kind": "split", "clip": "box", "at": 20},
     "remove_effect": {"kind": "remove_effect", "effect": "b.fx0"},
@@ -63,8 +87,11 @@ def test_an_edit_recomputes_only_frames_inside_its_dirty_spans(name):
         assert 0 in first and 1 not in first  # identical frames share one cache entry
         data = dict(EDITS[name])
         if name == "transition":
-            data = {"kind": "group", "name": "cut", "edits": [
-                data, {"kind": "trim", "clip": "a", "side": "end", "delta": -5}]}
+            data = {
+                "kind": "group",
+                "name": "cut",
+                "edits": [data, {"kind": "trim", "clip": "a", "side": "end", "delta": -5}],
+            }
         result = engine.apply(edit_from_data(data))
         dirty = {f for span in result.dirty for f in range(span.start, span.end_time_exclusive)}
         again = recomputed(engine)

@@ -125,3 +125,23 @@ def test_the_full_content_hash_runs_as_a_background_job(jobs, media_cache, numbe
     jobs.start()
     assert handle.result(60) == full_sha256(numbered_source)
     assert media_cache.index.full_hash(fingerprint) == handle.result()
+
+
+def test_a_preview_request_queues_the_missing_proxies_and_uses_them_once_built(
+    jobs, media_cache, document
+):
+    from reelgraph.engine.engine import Engine
+    from reelgraph.graph.render_graph import RenderGraph
+    from reelgraph.proxies import Quality
+
+    with Engine(document, media_cache=media_cache, quality=Quality.HALF) as engine:
+        engine.media.build_missing_proxies(ProxyScheduler(jobs, media_cache.proxies))
+        engine.render_frame(3)
+        assert engine.world.resource(RenderGraph).sources()[0].proxy == ""  # not built yet
+        (task,) = engine.media.proxy_builds.values()
+        engine.render_frame(4)
+        assert len(engine.media.proxy_builds) == 1  # queued once
+        jobs.start()
+        assert task.wait(60) and task.state is TaskState.DONE
+        engine.render_frame(5)
+        assert engine.world.resource(RenderGraph).sources()[0].proxy == "half"

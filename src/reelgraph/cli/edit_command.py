@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from reelgraph.cli.report import emit
+from reelgraph.engine.editing import open_for_editing
 from reelgraph.errors import EditFormatError
 from reelgraph.project.load import load_project
 from reelgraph.project.save import save_project
@@ -55,12 +57,19 @@ def _read(argument: str, number: int) -> list[Edit]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``reelgraph edit``."""
-    document = load_project(args.project)
     edits = [edit for n, text in enumerate(args.edits) for edit in _read(text, n)]
-    result = Group(tuple(edits)).apply(document)
     output = Path(args.output or args.project)
-    if not args.dry_run:
-        save_project(result.document, output)
+    if args.dry_run or args.output:
+        result = Group(tuple(edits)).apply(load_project(args.project))
+        if not args.dry_run:
+            save_project(result.document, output)
+    else:
+        # In place: through the project's store, so the edit is logged durably before the
+        # file is replaced (and the previous file kept as .bak).
+        with open_for_editing(args.project) as session:
+            for notice in session.notices:
+                sys.stderr.write(notice + "\n")
+            result = session.engine.apply(Group(tuple(edits)))
     dirty = [[r.start, r.end_time_exclusive] for r in result.dirty]
     spans = ", ".join(f"{a}-{b}" for a, b in dirty) or "nothing"
     written = "checked (not written)" if args.dry_run else f"wrote {output}"

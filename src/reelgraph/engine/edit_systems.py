@@ -22,6 +22,7 @@ from reelgraph.ecs import World, condition
 from reelgraph.engine.resources import TimelineChanged
 from reelgraph.errors import InternalError, ReelgraphError
 from reelgraph.project.document import ProjectDocument
+from reelgraph.project.persist import EditJournal
 from reelgraph.time import TimeRange
 from reelgraph.timeline.changes import Group, Key, key_of
 from reelgraph.timeline.components import (
@@ -194,6 +195,7 @@ def perform_request(world: World, request: EditRequest) -> EditResult:
     else:
         assert request.edit is not None
         result = history.apply(request.edit)
+    _journal(world, history, request, result)
     mirror_changes(world, result.changes)
     world.insert_resource(result.document)
     world.resource(DirtySpans).add(result.dirty)
@@ -202,6 +204,27 @@ def perform_request(world: World, request: EditRequest) -> EditResult:
     world.send(EditApplied(request.action, result.edit, result.dirty))
     world.send(TimelineChanged("edit"))
     return result
+
+
+def _journal(world: World, history: History, request: EditRequest, result: EditResult) -> None:
+    """Log the change durably before it is acknowledged; on failure take it back.
+
+    What is logged is the edit that was applied to the document (for an undo, the inverse
+    patch), so replaying the log is plain application, in order.
+    """
+    journal = world.get_resource(EditJournal)
+    if journal is None:
+        return
+    try:
+        journal.record(result.edit.to_data())
+    except BaseException:
+        if request.action == "undo":
+            history.redo()
+        elif request.action == "redo":
+            history.undo()
+        else:
+            history.retract()
+        raise
 
 
 @condition("edits_pending")

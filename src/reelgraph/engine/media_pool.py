@@ -14,11 +14,11 @@ same content. A frame request may be served from a proxy (:mod:`reelgraph.proxie
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -48,9 +48,17 @@ from reelgraph.timeline.components import (
     TrackKind,
 )
 
-__all__ = ["MediaPool", "MediaStatus"]
+__all__ = ["MediaPool", "MediaStatus", "ProxyBuilder"]
 
 PictureSource = MediaSource | ImageSequenceSource
+
+
+class ProxyBuilder(Protocol):
+    """Queues proxy builds (:class:`reelgraph.proxies.scheduler.ProxyScheduler`)."""
+
+    def build(self, path: Path, fingerprint: Fingerprint, levels: Sequence[ProxyLevel]) -> Any:
+        """Queue the build of ``levels`` of the original at ``path``; a task handle."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,9 @@ class MediaPool:
         self.media_cache = cache if cache is not None else MediaCache()
         self._locator = SourceLocator(self.media_cache.index, document.base_dir)
         self.proxies = ProxySwitch(self.media_cache.proxies)
+        self._builder: ProxyBuilder | None = None
+        self.proxy_builds: dict[str, Any] = {}
+        """Proxy builds started for requests (by content fingerprint text): their tasks."""
         self._info: dict[str, MediaInfo] = {}
         self._video: dict[Any, Any] = {}
         self._audio: dict[str, AudioReader] = {}
@@ -152,7 +163,26 @@ class MediaPool:
         except MediaError:
             return ("", 1)
         level = self.proxies.choose(fingerprint, quality)
+        if level is None and self._builder is not None:
+            self._request_build(source, fingerprint)
         return ("", 1) if level is None else (level.value, level.scale)
+
+    def build_missing_proxies(self, builder: ProxyBuilder | None) -> None:
+        """Have ``builder`` (a ``ProxyScheduler``) build the proxies a request finds missing.
+
+        Each content is queued once per run, at background priority; until its proxies
+        are written the originals are served.
+        """
+        self._builder = builder
+
+    def _request_build(self, source: MediaSource, fingerprint: Fingerprint) -> None:
+        if self._builder is None or fingerprint.text in self.proxy_builds:
+            return
+        missing = [
+            level for level in ProxyLevel if not self.media_cache.proxies.has(fingerprint, level)
+        ]
+        task = self._builder.build(self.path_of(source), fingerprint, missing)
+        self.proxy_builds[fingerprint.text] = task
 
     def size(self, source: PictureSource) -> tuple[int, int]:
         """Width and height of a picture source."""

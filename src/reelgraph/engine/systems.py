@@ -43,6 +43,7 @@ from reelgraph.graph.watchdog import Watchdog
 from reelgraph.jobs.cancel import CancelToken
 from reelgraph.plugins.host import PluginHost
 from reelgraph.project.document import Format
+from reelgraph.project.persist import EditJournal, persist_project
 from reelgraph.proxies.quality import PreviewQuality
 from reelgraph.time import sample_at_frame
 from reelgraph.timeline.components import Playhead
@@ -291,5 +292,6 @@ def build_schedule(*, with_audio: bool = True) -> Schedule:
         after=("mix_frame_audio",) if with_audio else (),
         run_if=resource_exists(OutputSinks),
     )
+    schedule.add_system(persist_project, Stage.PERSIST, run_if=resource_exists(EditJournal))
     schedule.build()
     return schedule

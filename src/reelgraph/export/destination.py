@@ -37,6 +37,7 @@ class Destination:
                 detail="the folder is not writable",
             )
         name = self._final_entry().name
+        _remove_abandoned(folder, name)
         self.temporary = folder / f".{name}.partial-{os.getpid()}"
         if is_sequence:
             shutil.rmtree(self.temporary, ignore_errors=True)
@@ -92,6 +93,28 @@ class Destination:
                 self.temporary.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _remove_abandoned(folder: Path, name: str) -> None:
+    """Delete temporary outputs left by exports that were killed (their process is gone)."""
+    for leftover in folder.glob(f".{name}.partial-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fsync_file(path: Path) -> None:

@@ -147,6 +147,15 @@ class History:
         self._tell(HistoryEvent("apply", edit=edit, result=result))
         return result
 
+    def retract(self) -> EditResult:
+        """Take back the last applied step for good (undo it, and keep no redo of it).
+
+        Used when an applied edit could not be made durable, so it was never acknowledged.
+        """
+        result = self.undo()
+        self._redo.pop()
+        return result
+
     def undo(self) -> EditResult:
         """Undo the last step.
 
