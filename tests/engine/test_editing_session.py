@@ -44,10 +44,10 @@ def test_every_acknowledged_edit_survives_a_kill_at_any_point(tmp_path):
                 child.send_signal(signal.SIGKILL)
                 break
         child.wait()
-        expected += acknowledged
         found = duration_of_a(path)
-        # The child may have logged one more edit between its print and the kill.
-        assert found in (expected, expected + 1)
+        # Every edit we saw acknowledged is there; the child may have logged a few more
+        # between the line we read and the kill (they were acknowledged to it too).
+        assert found >= expected + acknowledged
         expected = found
 
 
