@@ -45,11 +45,14 @@ class Context:
     env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        plugins = str(self.repo / "plugins")
+        # Each plugins/<name> folder holds one plugin package (found one level down), so
+        # the working copies serve even where they are not pip-installed.
+        folder = self.repo / "plugins"
+        plugins = sorted(str(p) for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
         path = os.environ.get("REELGRAPH_PLUGIN_PATH", "")
         self.env = {
             **os.environ,
-            "REELGRAPH_PLUGIN_PATH": os.pathsep.join(filter(None, [plugins, path])),
+            "REELGRAPH_PLUGIN_PATH": os.pathsep.join(filter(None, [*plugins, path])),
             "PYTHONPATH": os.pathsep.join(
                 filter(None, [str(self.repo), os.environ.get("PYTHONPATH", "")])
             ),

@@ -137,3 +137,19 @@ def test_an_engine_without_instruments_traces_nothing(project_file):
         assert engine.world.get_resource(Tracer) is None
         assert engine.world.get_resource(CancelToken) is None
         assert engine.schedule.timings == {}
+
+
+def test_plugin_nodes_get_spans_named_after_their_kind():
+    from reelgraph.plugins.host import plugins_for_document
+    from reelgraph.project.load import load_project_data
+
+    title = {"schema": "GeneratorSource.1", "generator": "text.title",
+             "params": {"text": "hi", "size": 12.0}}  # fmt: skip
+    data = project([track("V1", "video", [clip("t", 0, 2, title)])], width=64, height=36)
+    document = load_project_data(data, Path("."))
+    repo_plugins = Path(__file__).resolve().parents[2] / "plugins" / "text"
+    host = plugins_for_document(document, plugin_path=[repo_plugins], entry_points=False)
+    tracer = Tracer()
+    with Engine(document, plugins=host, instruments=Instruments(tracer=tracer)) as engine:
+        engine.render_frame(0)
+    assert tracer.stats("node")[("node", "text.title")].count == 1

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from reelgraph.jobs.cancel import CancelToken
 from reelgraph.trace.backend import TracedBackend
+from reelgraph.trace.plugins import trace_plugin_host
 from reelgraph.trace.report import RenderReport, TimedName
 from reelgraph.trace.tracer import Tracer
 
@@ -59,6 +60,8 @@ class Instruments:
             backend = world.resource(RenderBackend).backend
             if not isinstance(backend, TracedBackend):
                 world.insert_resource(RenderBackend(TracedBackend(backend, tracer)))
+            if getattr(engine, "plugins", None) is not None:
+                trace_plugin_host(engine.plugins, tracer)
         if self.token is not None:
             world.insert_resource(self.token)
         # With a tracer the system spans carry the timings; without one the schedule keeps them.
