@@ -32,6 +32,9 @@ class CpuBackend:
 
     name = "cpu"
 
+    def __init__(self) -> None:
+        self._solids: dict[tuple[int, int, tuple[float, ...]], Pixels] = {}
+
     def from_array(self, rgba: NDArray[Any]) -> Pixels:
         """Make an image from ``(H, W, 4)`` float premultiplied pixels (copied unless frozen)."""
         if not isinstance(rgba, np.ndarray) or rgba.ndim != 3 or rgba.shape[2] != 4:
@@ -59,9 +62,19 @@ class CpuBackend:
         _check_size(width, height)
         if len(rgba) != 4 or not all(math.isfinite(float(c)) for c in rgba):
             raise ValueError(f"expected four finite floats, got {rgba!r}")
+        key = (width, height, tuple(float(c) for c in rgba))
+        cached = self._solids.get(key)
+        if cached is not None:
+            return cached
         out = np.empty((height, width, 4), dtype=np.float32)
         out[...] = np.asarray(rgba, dtype=np.float32)
-        return freeze(out)
+        frozen = freeze(out)
+        # Images are read-only, so one solid can be shared; keep the last few (backgrounds
+        # and mattes repeat every frame).
+        if len(self._solids) >= 8:
+            self._solids.pop(next(iter(self._solids)))
+        self._solids[key] = frozen
+        return frozen
 
     def transform(
         self,
