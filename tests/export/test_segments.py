@@ -102,4 +102,4 @@ def test_work_is_split_into_contiguous_shares_of_similar_size():
     assert split_work([10] * 5, 2) == [[0, 1, 2], [3, 4]]
     assert split_work([10] * 4, 2) == [[0, 1], [2, 3]]
     assert split_work([10], 3) == [[0]]
-    assert sum(split_work([1] * 7, 3), []) == list(range(7))
+    assert [i for run in split_work([1] * 7, 3) for i in run] == list(range(7))

@@ -118,7 +118,7 @@ def test_the_demo_renders_identically_optimised(tmp_path):
 
 
 def test_identity_nodes_are_skipped_and_solids_folded():
-    _, graph, (optimised, report) = graphs(SCENES["solids"], 2)
+    _, _, (optimised, report) = graphs(SCENES["solids"], 2)
     assert report.skipped >= 1 and report.folded >= 2
     assert all(isinstance(n, SolidNode) for n in optimised.nodes)
 
@@ -150,6 +150,6 @@ def test_an_animated_opacity_at_one_is_skipped_only_where_it_is_one():
         ]
     )
     _, _, (early, _) = graphs(data, 1)
-    _, _, (late, report) = graphs(data, 8)
+    _, _, (late, _) = graphs(data, 8)
     assert any(isinstance(n, OpacityNode) for n in early.nodes)
     assert not any(isinstance(n, OpacityNode) for n in late.nodes)

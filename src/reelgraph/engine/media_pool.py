@@ -337,7 +337,8 @@ def _identity_of(document: ProjectDocument, source: PictureSource) -> str:
     else:
         folder = document.resolve_media(source.pattern).parent
         paths = sorted(folder.glob("*")) if folder.is_dir() else []
-        label = f"{document.resolve_media(source.pattern).resolve()}@{source.start_number}/{source.rate}"
+        pattern = document.resolve_media(source.pattern).resolve()
+        label = f"{pattern}@{source.start_number}/{source.rate}"
     parts = [label]
     for path in paths:
         try:

@@ -133,9 +133,7 @@ def export_project(
             first, stop = _check_range(engine, start, end)
             engine.check_media()
             clock = OutputClock(first, stop, fmt.rate, settings.rate or fmt.rate, fmt.sample_rate)
-            hashes = _write(
-                engine, clock, settings, size, Path(output), store, progress, workers
-            )
+            hashes = _write(engine, clock, settings, size, Path(output), store, progress, workers)
             if instruments is not None:
                 instruments.collect(engine)
     finally:
