@@ -23,7 +23,15 @@ def graphs(data: dict, frame: int, base: Path = Path(".")):
     engine = Engine(load_project_data(data, base))
     pool = engine.world.resource(MediaPool)
     fmt = engine.document.format
-    plain = GraphContext(engine.index, fmt, fmt.width, fmt.height, pool.size, optimize=False)
+    plain = GraphContext(
+        engine.index,
+        fmt,
+        fmt.width,
+        fmt.height,
+        pool.size,
+        optimize=False,
+        source_opaque=pool.is_opaque,
+    )
     graph = build_frame_graph(plain, "main", frame)
     return engine, graph, optimize(graph)
 
@@ -153,3 +161,21 @@ def test_an_animated_opacity_at_one_is_skipped_only_where_it_is_one():
     _, _, (late, _) = graphs(data, 8)
     assert any(isinstance(n, OpacityNode) for n in early.nodes)
     assert not any(isinstance(n, OpacityNode) for n in late.nodes)
+
+
+def test_an_opaque_full_frame_source_hides_the_background_without_changing_pixels(tmp_path):
+    from reelgraph.graph.nodes import BlendNode
+    from reelgraph.testing import media
+    from reelgraph.testing.generated_media import write_numbered_clip, write_solid_png
+
+    write_numbered_clip(tmp_path / "v.mp4", 10)
+    write_solid_png(tmp_path / "half.png", (255, 0, 0, 128), 64, 48)
+    data = project([track("V1", "video", [clip("v", 0, 10, media("v.mp4"))])], background="#336699")
+    engine, graph, (optimised, report) = graphs(data, 5, tmp_path)
+    assert not any(isinstance(n, (BlendNode, SolidNode)) for n in optimised.nodes)
+    assert report.notes
+    assert np.array_equal(evaluate(engine, graph), evaluate(engine, optimised))
+    translucent = project([track("V1", "video", [clip("p", 0, 10, media("half.png"))])])
+    engine, graph, (optimised, _) = graphs(translucent, 5, tmp_path)
+    assert any(isinstance(n, BlendNode) for n in optimised.nodes)
+    assert np.array_equal(evaluate(engine, graph), evaluate(engine, optimised))

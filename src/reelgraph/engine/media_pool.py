@@ -184,6 +184,17 @@ class MediaPool:
         task = self._builder.build(self.path_of(source), fingerprint, missing)
         self.proxy_builds[fingerprint.text] = task
 
+    def is_opaque(self, source: PictureSource) -> bool:
+        """Whether every picture of the source is fully opaque (no alpha channel, or an
+        image whose alpha is 255 everywhere)."""
+        if self._is_still(source):
+            still = self._still(source)  # type: ignore[arg-type]
+            if still.shape[2] == 3:
+                return True
+            full = 65535 if still.dtype == np.uint16 else 255
+            return bool((still[..., 3] == full).all())
+        return not self._picture_reader(source).info.has_alpha
+
     def size(self, source: PictureSource) -> tuple[int, int]:
         """Width and height of a picture source."""
         reader_info = self._picture_reader(source).info if not self._is_still(source) else None

@@ -179,6 +179,7 @@ def _graph_for(world: World, head: Playhead) -> RenderGraph:
         pool.size,
         plugin_revision=plugins.revision if plugins is not None else None,
         source_proxy=None if quality is None else partial(pool.proxy_for, quality=quality.quality),
+        source_opaque=pool.is_opaque,
     )
     return build_frame_graph(context, head.sequence, head.frame)
 

@@ -68,6 +68,8 @@ class GraphContext:
     hash, the files it reads), carried by the node into its cache key."""
     source_proxy: SourceProxy | None = None
     """Which proxy serves each media source (None: originals only)."""
+    source_opaque: Callable[[MediaSource | ImageSequenceSource], bool] | None = None
+    """Whether a source's pictures are opaque everywhere (None: assume they may not be)."""
 
 
 def build_frame_graph(context: GraphContext, sequence: str, frame: int) -> RenderGraph:
@@ -175,7 +177,10 @@ def _clip_picture(
             fmt.height,
         )
     proxy, scale = ("", 1) if context.source_proxy is None else context.source_proxy(source)
-    return graph.add(SourceNode(source, seconds, proxy, scale)), context.source_size(source)
+    size = context.source_size(source)
+    opaque = scale == 1 and context.source_opaque is not None and context.source_opaque(source)
+    node = SourceNode(source, seconds, proxy, scale, size if opaque else None)
+    return graph.add(node), size
 
 
 def _proxy_geometry(

@@ -44,6 +44,8 @@ class SourceNode:
     seconds: Fraction
     proxy: str = ""
     scale: int = 1
+    opaque_size: tuple[int, int] | None = None
+    """The picture's size when every pixel is opaque (None: it may have transparency)."""
 
     @property
     def request(self) -> tuple[Any, ...]:

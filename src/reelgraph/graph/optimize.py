@@ -31,10 +31,12 @@ from reelgraph.graph.nodes import (
     Node,
     OpacityNode,
     SolidNode,
+    SourceNode,
     TransformNode,
     WipeNode,
 )
 from reelgraph.graph.render_graph import RenderGraph
+from reelgraph.render.backend import BlendMode
 from reelgraph.render.effects import EFFECTS
 
 __all__ = ["OptimizeReport", "optimize"]
@@ -76,6 +78,26 @@ def _is_identity(node: Node, inputs: list[Node]) -> int | None:
     return None
 
 
+def _covers_opaquely(node: Node, layer: int, graph: RenderGraph) -> bool:
+    """A normal blend whose layer is an opaque source picture covering the canvas, unmoved.
+
+    ``layer + base * (1 - 1)`` is exactly ``layer`` for a finite base, so the base (often
+    the background solid and everything below) need not be computed at all.
+    """
+    if not (isinstance(node, BlendNode) and node.mode is BlendMode.NORMAL and node.opacity == 1.0):
+        return False
+    transform = graph.nodes[layer]
+    if not isinstance(transform, TransformNode) or any(transform.crop):
+        return False
+    if not transform.affine.is_identity:
+        return False
+    source = graph.nodes[graph.inputs[layer][0]]
+    return isinstance(source, SourceNode) and source.opaque_size == (
+        transform.width,
+        transform.height,
+    )
+
+
 def _per_pixel(node: Node) -> bool:
     if isinstance(node, EffectOpNode):
         return node.kind in EFFECTS and node.kind not in SPATIAL_EFFECTS
@@ -109,6 +131,9 @@ def optimize(graph: RenderGraph) -> tuple[RenderGraph, OptimizeReport]:
         new_inputs = [mapping[i] for i in inputs]
         input_nodes = [out.nodes[i] for i in new_inputs]
         through = _is_identity(node, input_nodes) if new_inputs else None
+        if through is None and new_inputs and _covers_opaquely(node, new_inputs[-1], out):
+            through = 1
+            report.notes.append("an opaque full-frame layer hides what lies below it")
         if through is not None:
             mapping.append(new_inputs[through])
             report.skipped += 1
