@@ -20,7 +20,7 @@ import numpy as np
 from reelgraph.engine.media_pool import MediaPool
 from reelgraph.graph.nodes import SourceNode
 
-__all__ = ["ReadAhead", "UpcomingFrame"]
+__all__ = ["ReadAhead", "UpcomingFrame", "decode_pictures"]
 
 Pictures = dict[tuple[Any, ...], np.ndarray]
 
@@ -32,16 +32,12 @@ class UpcomingFrame:
     frame: int
 
 
-def _decode(pool: MediaPool, sources: list[SourceNode]) -> Pictures:
+def decode_pictures(pool: MediaPool, sources: Iterable[SourceNode]) -> Pictures:
+    """Decode each distinct picture of ``sources`` in order, on the calling thread."""
     pictures: Pictures = {}
     for node in sources:
-        key = node.request
-        if key not in pictures:
-            pictures[key] = (
-                pool.picture(node.source, node.seconds, node.proxy)
-                if node.proxy
-                else pool.picture(node.source, node.seconds)
-            )
+        if node.request not in pictures:
+            pictures[node.request] = pool.picture(node.source, node.seconds, node.proxy)
     return pictures
 
 
@@ -67,7 +63,7 @@ class ReadAhead:
             pending[1].result()  # the timeline changed since: keep the reader order intact
         missing = [n for n in wanted if n.request not in pictures]
         if missing:
-            pictures.update(self._thread.submit(_decode, pool, missing).result())
+            pictures.update(self._thread.submit(decode_pictures, pool, missing).result())
         return pictures
 
     def prefetch(self, frame: int, pool: MediaPool, sources: Iterable[SourceNode]) -> None:
@@ -78,7 +74,7 @@ class ReadAhead:
         if not wanted:
             return
         keys = frozenset(n.request for n in wanted)
-        self._pending[frame] = (keys, self._thread.submit(_decode, pool, wanted))
+        self._pending[frame] = (keys, self._thread.submit(decode_pictures, pool, wanted))
         self.prefetched += 1
 
     def close(self) -> None:

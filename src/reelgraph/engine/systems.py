@@ -25,7 +25,7 @@ from reelgraph.ecs.criteria import (
 )
 from reelgraph.engine.edit_systems import apply_pending_edits, edits_pending
 from reelgraph.engine.media_pool import MediaPool
-from reelgraph.engine.read_ahead import ReadAhead, UpcomingFrame
+from reelgraph.engine.read_ahead import ReadAhead, UpcomingFrame, decode_pictures
 from reelgraph.engine.resources import (
     CompositedFrame,
     DecodedFrames,
@@ -97,28 +97,17 @@ def decode_demanded_frames(world: World) -> None:
     tracer = world.get_resource(Tracer)
     read_ahead = world.get_resource(ReadAhead)
     decoded = DecodedFrames()
-    if read_ahead is not None:
-        if tracer is None:
-            decoded.frames = _watched(
-                world, head.frame, lambda: read_ahead.decode(head.frame, pool, graph.sources())
-            )
-        else:
-            with tracer.span("decode", "decode", frame=head.frame):
-                decoded.frames = _watched(
-                    world, head.frame, lambda: read_ahead.decode(head.frame, pool, graph.sources())
-                )
+
+    def decode() -> dict[Any, Any]:
+        if read_ahead is None:
+            return decode_pictures(pool, graph.sources())
+        return read_ahead.decode(head.frame, pool, graph.sources())
+
+    if tracer is None:
+        decoded.frames = _watched(world, head.frame, decode)
     else:
-        for node in graph.sources():
-            key = node.request
-            if key in decoded.frames:
-                continue
-            decode = partial(pool.picture, node.source, node.seconds, node.proxy)
-            if tracer is None:
-                decoded.frames[key] = _watched(world, head.frame, decode)
-            else:
-                name = getattr(node.source, "path", None) or getattr(node.source, "pattern", "")
-                with tracer.span("decode", "decode", source=name):
-                    decoded.frames[key] = _watched(world, head.frame, decode)
+        with tracer.span("decode", "decode", frame=head.frame):
+            decoded.frames = _watched(world, head.frame, decode)
     world.insert_resource(decoded)
 
 

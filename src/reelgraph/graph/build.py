@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from fractions import Fraction
 
 from reelgraph.graph.nodes import (
     BlendNode,
@@ -30,6 +29,7 @@ from reelgraph.graph.render_graph import RenderGraph
 from reelgraph.project.document import Format
 from reelgraph.render.backend import Affine, BlendMode, WipeDirection, clip_transform
 from reelgraph.render.effects import EFFECTS
+from reelgraph.time import seconds_to_frame
 from reelgraph.timeline.components import (
     Clip,
     ColorSource,
@@ -172,7 +172,9 @@ def _clip_picture(
     if isinstance(source, SequenceSource):
         nested = replace(context, width=fmt.width, height=fmt.height)
         blank = graph.add(SolidNode(fmt.width, fmt.height, TRANSPARENT))
-        return _composite(nested, graph, source.sequence, nested_frame(seconds, fmt.rate), blank), (
+        return _composite(
+            nested, graph, source.sequence, seconds_to_frame(seconds, fmt.rate), blank
+        ), (
             fmt.width,
             fmt.height,
         )
@@ -233,11 +235,6 @@ def _clip_affine(context: GraphContext, clip: Clip, size: tuple[int, int], local
         return placed
     canvas = Affine.scale(context.width / fmt.width, context.height / fmt.height)
     return canvas @ placed
-
-
-def nested_frame(seconds: Fraction, rate: Fraction) -> int:
-    """The frame of a nested sequence shown at ``seconds`` into it."""
-    return int((seconds * rate).__floor__())
 
 
 def _evaluated(param: Param | str, local: int) -> Value | str:

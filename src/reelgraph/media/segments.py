@@ -22,7 +22,7 @@ from reelgraph.media._funnel import reading, writing
 from reelgraph.media.encode_settings import AudioEncodeSettings
 from reelgraph.media.writer import _open_output
 
-__all__ = ["SegmentJoiner", "segment_container", "segment_frame_count"]
+__all__ = ["SegmentJoiner", "segment_container"]
 
 
 def segment_container(codec: str) -> str:
@@ -37,17 +37,6 @@ def segment_container(codec: str) -> str:
 def _frame_index(ts: int, time_base: Fraction, origin: int, rate: Fraction) -> int:
     # Containers may keep coarser ticks: rounding to the nearest frame undoes that exactly.
     return round((ts - origin) * time_base * rate)
-
-
-def segment_frame_count(path: str | os.PathLike[str]) -> int:
-    """How many video packets (frames) a segment file holds.
-
-    Raises:
-        DecodeError: the file is not a readable segment.
-    """
-    name = os.fspath(path)
-    with reading(name), av.open(name) as container:
-        return sum(1 for packet in container.demux(video=0) if packet.size)
 
 
 class SegmentJoiner:
