@@ -83,6 +83,8 @@ class MediaPool:
 
     def __init__(self, document: ProjectDocument, *, cache: MediaCache | None = None) -> None:
         self._document = document
+        self.generation = 0
+        """Bumped by :meth:`refresh`, so graphs keyed on old identities are not reused."""
         self.media_cache = cache if cache is not None else MediaCache()
         self._locator = SourceLocator(self.media_cache.index, document.base_dir)
         self.proxies = ProxySwitch(self.media_cache.proxies)
@@ -327,6 +329,7 @@ class MediaPool:
         file changed on disk gets new cache keys and no longer matches its old proxies.
         """
         self.close()
+        self.generation += 1
         self._locator.forget()
         self._info.clear()
         self._stills.clear()

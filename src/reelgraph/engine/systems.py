@@ -136,9 +136,9 @@ def _cached_pixels(world: World, graph: RenderGraph) -> Any:
     sinks = world.get_resource(OutputSinks)
     if cache is None or sinks is None:
         return None
-    keys = graph_keys(graph, world.resource(MediaPool).identity)
-    graph.keys = keys
-    return cache.get(pixel_key(keys[graph.output], sinks.bit_depth))
+    if not graph.keys:
+        graph.keys = graph_keys(graph, world.resource(MediaPool).identity)
+    return cache.get(pixel_key(graph.keys[graph.output], sinks.bit_depth))
 
 
 def frame_output_key(world: World, head: Playhead) -> str:
@@ -146,12 +146,38 @@ def frame_output_key(world: World, head: Playhead) -> str:
     if world.get_resource(TimelineIndex) is None:
         index_timeline(world)
     graph = _graph_for(world, head)
-    return graph_keys(graph, world.resource(MediaPool).identity)[graph.output]
+    if not graph.keys:
+        graph.keys = graph_keys(graph, world.resource(MediaPool).identity)
+    return graph.keys[graph.output]
 
 
 def pixel_key(output_key: str, bit_depth: int) -> str:
     """The cache key of a frame's display pixels at ``bit_depth``."""
     return hashlib.sha256(f"{output_key}/pixels{bit_depth}".encode()).hexdigest()
+
+
+class GraphMemo:
+    """Resource: the last few frame graphs with what they were built from.
+
+    The read-ahead builds the next frame's graph (and keys) one tick early; the next
+    tick's Decode and GraphEval then reuse it instead of building it again. An entry is
+    used only while the timeline index (rebuilt on every edit), target, format, plugins
+    and the media pool's generation (bumped when it forgets its files) are unchanged;
+    with proxies in play (their readiness changes between ticks) nothing is
+    reused.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, int], tuple[tuple[object, ...], RenderGraph]] = {}
+
+    def get(self, head: Playhead, inputs: tuple[object, ...]) -> RenderGraph | None:
+        found = self._entries.get((head.sequence, head.frame))
+        return found[1] if found is not None and found[0] == inputs else None
+
+    def put(self, head: Playhead, inputs: tuple[object, ...], graph: RenderGraph) -> None:
+        if len(self._entries) >= 4:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[(head.sequence, head.frame)] = (inputs, graph)
 
 
 def _graph_for(world: World, head: Playhead) -> RenderGraph:
@@ -160,6 +186,15 @@ def _graph_for(world: World, head: Playhead) -> RenderGraph:
     pool = world.resource(MediaPool)
     plugins = world.get_resource(PluginHost)
     quality = world.get_resource(PreviewQuality)
+    memo = world.get_resource(GraphMemo)
+    if memo is None:
+        memo = GraphMemo()
+        world.insert_resource(memo)
+    inputs = (world.resource(TimelineIndex), fmt, target, pool, pool.generation, plugins)
+    if quality is None:
+        reused = memo.get(head, inputs)
+        if reused is not None:
+            return reused
     context = GraphContext(
         world.resource(TimelineIndex),
         fmt,
@@ -170,7 +205,10 @@ def _graph_for(world: World, head: Playhead) -> RenderGraph:
         source_proxy=None if quality is None else partial(pool.proxy_for, quality=quality.quality),
         source_opaque=pool.is_opaque,
     )
-    return build_frame_graph(context, head.sequence, head.frame)
+    graph = build_frame_graph(context, head.sequence, head.frame)
+    if quality is None:
+        memo.put(head, inputs, graph)
+    return graph
 
 
 def refresh_render_graph(world: World) -> None:
