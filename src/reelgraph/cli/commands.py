@@ -156,15 +156,8 @@ def frame(args: argparse.Namespace) -> int:
     """``reelgraph frame``: set the playhead and render one frame to a PNG."""
     document = load_project(args.project)
     width, height = _size(args.size)
-    at = parse_time(args.at, document.format.rate)
     with Engine(document, width=width, height=height, with_audio=False) as engine:
-        duration = engine.duration()
-        if not 0 <= at < duration:
-            raise TimeRangeError(
-                f"--at {args.at} is frame {at}, outside 0-{duration - 1}",
-                frame=at,
-                duration=duration,
-            )
+        at = frame_at(engine, args.at)
         engine.check_media()
         pixels = from_working(engine.render_frame(at), bit_depth=args.bit_depth)
     _write_png_atomic(Path(args.output), pixels)
@@ -174,6 +167,22 @@ def frame(args: argparse.Namespace) -> int:
         args.json,
     )
     return 0
+
+
+def frame_at(engine: Engine, text: str) -> int:
+    """The timeline frame named by ``--at TEXT``, which must lie inside the timeline.
+
+    Raises:
+        TimeFormatError: not a time.
+        TimeRangeError: outside the main sequence.
+    """
+    at = parse_time(text, engine.document.format.rate)
+    duration = engine.duration()
+    if not 0 <= at < duration:
+        raise TimeRangeError(
+            f"--at {text} is frame {at}, outside 0-{duration - 1}", frame=at, duration=duration
+        )
+    return at
 
 
 def _write_png_atomic(path: Path, pixels: Any) -> None:

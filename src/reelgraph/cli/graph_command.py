@@ -9,17 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from reelgraph.cache import FrameCache, default_cache_dir
+from reelgraph.cli.commands import frame_at
 from reelgraph.engine.engine import Engine
 from reelgraph.engine.media_pool import MediaPool
 from reelgraph.engine.systems import pixel_key
-from reelgraph.errors import TimeRangeError
 from reelgraph.graph.build import GraphContext, build_frame_graph
 from reelgraph.graph.dump import graph_to_dot, graph_to_json
 from reelgraph.graph.keys import graph_keys
 from reelgraph.graph.optimize import optimize
 from reelgraph.project.atomic import write_text_atomic
 from reelgraph.project.load import load_project
-from reelgraph.time import parse_time
 
 __all__ = ["COMMANDS", "add_parser", "run"]
 
@@ -44,12 +43,7 @@ def run(args: argparse.Namespace) -> int:
     cache_root = Path(args.cache_dir) if args.cache_dir else default_cache_dir()
     cache = FrameCache(disk_root=cache_root / "frames")
     with Engine(document, with_audio=False) as engine:
-        at = parse_time(args.at, document.format.rate)
-        duration = engine.duration()
-        if not 0 <= at < duration:
-            raise TimeRangeError(
-                f"--at {args.at} is frame {at}, outside 0-{duration - 1}", frame=at
-            )
+        at = frame_at(engine, args.at)
         pool = engine.world.resource(MediaPool)
         fmt = document.format
         context = GraphContext(engine.index, fmt, fmt.width, fmt.height, pool.size, optimize=False)
