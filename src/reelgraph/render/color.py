@@ -6,7 +6,7 @@ Rec.709 primaries, stored ``(H, W, 4)`` C-contiguous. This module converts to an
 * :func:`to_working` decodes display-referred ``uint8``/``uint16`` pixels (straight alpha)
   with the sRGB piecewise EOTF and premultiplies.
 * :func:`from_working` flattens or unpremultiplies, clips to ``[0, 1]`` and encodes with
-  the sRGB OETF, rounding half up, exactly (see :func:`_encode_codes`).
+  the sRGB OETF, rounding half up, exactly (see :class:`_EncodeTables`).
 * :func:`srgb_to_linear`, :func:`linear_to_srgb` and :func:`parse_color` read colours
   written in project files.
 
@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from reelgraph.render.kernels import colour as colour_kernels
+
 __all__ = [
     "from_working",
     "linear_to_srgb",
@@ -41,7 +43,6 @@ _LINEAR_KNEE = 0.0031308
 _HEX_COLOR = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _MAX_CODE = {8: 255, 16: 65535}
 _DTYPES = {8: np.uint8, 16: np.uint16}
-_TINY = np.finfo(np.float32).tiny
 
 
 def srgb_to_linear(x: ArrayLike) -> NDArray[np.float64]:
@@ -100,19 +101,9 @@ def to_working(pixels: NDArray[Any]) -> NDArray[np.float32]:
     if bit_depth is None:
         raise ValueError(f"expected uint8 or uint16 pixels, got {pixels.dtype}")
     tables = _decode_tables(bit_depth)
-    height, width, channels = pixels.shape
+    height, width, _ = pixels.shape
     out = np.empty((height, width, 4), dtype=np.float32)
-    for rows in _row_chunks(height, width):
-        chunk = out[rows]
-        codes = pixels[rows].astype(np.intp)
-        if channels == 3:
-            chunk[..., :3] = np.take(tables.colour, codes, mode="clip")
-            chunk[..., 3] = 1.0
-            continue
-        np.take(tables.colour, codes, out=chunk, mode="clip")
-        alpha = np.take(tables.alpha, codes[..., 3], mode="clip")
-        np.multiply(chunk, _spread(alpha, last=1.0), out=chunk)
-        chunk[..., 3] = alpha
+    colour_kernels.decode_into(pixels, tables.colour, tables.alpha, out)
     return out
 
 
@@ -144,17 +135,21 @@ def from_working(
         raise ValueError(f"expected an (H, W, 4) working image, got shape {image.shape}")
     if bit_depth not in _MAX_CODE:
         raise ValueError(f"bit_depth must be 8 or 16, got {bit_depth!r}")
-    image = np.asarray(image, dtype=np.float32)
+    image = np.ascontiguousarray(image, dtype=np.float32)
     height, width, _ = image.shape
-    channels = 4 if alpha else 3
-    out = np.empty((height, width, channels), dtype=_DTYPES[bit_depth])
-    for rows in _row_chunks(height, width):
-        chunk = image[rows]
-        colour = _unpremultiply(chunk) if alpha else chunk
-        codes = _encode_codes(colour, bit_depth)
-        out[rows] = codes[..., :channels]
-        if alpha:
-            out[rows, :, 3] = _quantise_alpha(chunk[..., 3], _MAX_CODE[bit_depth])
+    out = np.empty((height, width, 4 if alpha else 3), dtype=_DTYPES[bit_depth])
+    tables = _encode_tables(bit_depth)
+    colour_kernels.encode_into(
+        image,
+        image.view(np.int32),
+        tables.shift,
+        tables.base,
+        tables.start,
+        tables.next_threshold,
+        alpha,
+        _MAX_CODE[bit_depth],
+        out,
+    )
     return out
 
 
@@ -255,61 +250,3 @@ def _encode_tables(bit_depth: int) -> _EncodeTables:
     # NaN compares false (quietly), so nothing, not even +inf, steps past the top code.
     next_threshold = np.append(thresholds, np.float32(np.nan))[starts]
     return _EncodeTables(shift, base, starts.astype(np.uint16), next_threshold)
-
-
-def _encode_codes(linear: NDArray[np.float32], bit_depth: int) -> NDArray[np.uint16]:
-    """Quantise linear ``float32`` values (any shape) to sRGB codes, clipping to [0, 1].
-
-    Negative values (their int32 bits are negative) fall into bucket 0 and values above 1
-    into the last one, so the floats need no clipping. NaN encodes as the top code, -NaN
-    as 0.
-    """
-    tables = _encode_tables(bit_depth)
-    linear = np.ascontiguousarray(linear, dtype=np.float32)
-    index = np.right_shift(linear.view(np.int32), tables.shift)
-    np.subtract(index, tables.base, out=index)
-    np.clip(index, 0, tables.start.size - 1, out=index)
-    wide = index.astype(np.intp)
-    codes = np.take(tables.start, wide, mode="clip")
-    step = np.take(tables.next_threshold, wide, mode="clip") <= linear
-    np.add(codes, step, out=codes, casting="unsafe")
-    return codes
-
-
-def _unpremultiply(chunk: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Straight colour of ``(h, W, 4)`` premultiplied pixels, clipped to [0, 1].
-
-    Clipping to ``[0, a]`` before dividing bounds the quotient by 1, so tiny alpha cannot
-    overflow, and zero alpha leaves zero colour (0 / tiny). Alpha itself comes out 0 or 1.
-    """
-    a = _spread(np.clip(chunk[..., 3], 0.0, 1.0), last=1.0)
-    colour = np.clip(chunk, 0.0, a)
-    np.divide(colour, np.maximum(a, _TINY, out=a), out=colour)
-    return colour
-
-
-def _spread(plane: NDArray[np.float32], last: float) -> NDArray[np.float32]:
-    """``(h, W, 4)`` holding ``plane`` in the colour channels and ``last`` in the fourth.
-
-    Numpy broadcasts a ``(h, W, 1)`` operand over four channels with four-element inner
-    loops, several times slower than same-shape arrays; three plane copies are cheaper.
-    """
-    out = np.empty((*plane.shape, 4), dtype=np.float32)
-    for channel in range(3):
-        out[..., channel] = plane
-    out[..., 3] = last
-    return out
-
-
-def _quantise_alpha(alpha: NDArray[np.float32], top: int) -> NDArray[np.uint16]:
-    """Alpha codes, rounding half up (truncation is floor here: the values are >= 0.5)."""
-    scaled = np.clip(alpha, 0.0, 1.0)
-    np.multiply(scaled, np.float32(top), out=scaled)
-    np.add(scaled, np.float32(0.5), out=scaled)
-    return scaled.astype(_DTYPES[16])
-
-
-def _row_chunks(height: int, width: int) -> list[slice]:
-    """Row slices of about 128k pixels: temporaries stay in cache, results don't change."""
-    rows = max(1, 131072 // max(width, 1))
-    return [slice(top, min(top + rows, height)) for top in range(0, height, rows)]

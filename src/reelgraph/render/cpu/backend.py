@@ -1,4 +1,4 @@
-"""The CPU reference backend: every render operation in plain, deterministic numpy.
+"""The CPU reference backend: every render operation deterministic, in numpy and compiled kernels.
 
 Images are read-only ``(H, W, 4)`` C-contiguous ``float32`` ndarrays (premultiplied
 scene-linear RGBA). The GPU backend is tested against this one.
@@ -7,7 +7,7 @@ scene-linear RGBA). The GPU backend is tested against this one.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from reelgraph.render.cpu import effects as _effects
 from reelgraph.render.cpu import transform as _transform
 from reelgraph.render.cpu import transitions as _transitions
 from reelgraph.render.cpu.pixels import Pixels, check_image, freeze
+from reelgraph.render.effects import effect_params
 from reelgraph.render.modes import BlendMode, WipeDirection
 
 __all__ = ["CpuBackend"]
@@ -114,10 +115,7 @@ class CpuBackend:
     def opacity(self, image: Pixels, factor: float) -> Pixels:
         """Scale all channels by ``factor`` clamped to [0, 1]."""
         pixels = check_image(image)
-        factor = float(factor)
-        if not math.isfinite(factor):
-            raise ValueError(f"opacity must be finite, got {factor!r}")
-        factor = min(max(factor, 0.0), 1.0)
+        factor = _unit_factor(factor)
         if factor == 1.0:
             return pixels
         return freeze(pixels * np.float32(factor))
@@ -125,6 +123,37 @@ class CpuBackend:
     def apply_effect(self, image: Pixels, kind: str, params: Mapping[str, float]) -> Pixels:
         """Run one effect kernel after validating its parameters."""
         return freeze(_effects.apply_effect(check_image(image), kind, params))
+
+    def apply_fused(self, image: Pixels, steps: Sequence[Any]) -> Pixels:
+        """Run a chain of per-pixel steps (the graph's fused colour effects and opacities).
+
+        One compiled pass gives exactly the pixels of :meth:`apply_effect` and
+        :meth:`opacity` called step by step.
+
+        Args:
+            image: the input.
+            steps: ``EffectOpNode`` (a colour effect) and ``OpacityNode`` values of
+                :mod:`reelgraph.graph.nodes`, in order.
+        """
+        program = []
+        for step in steps:
+            factor = getattr(step, "factor", None)
+            if factor is None:
+                params = effect_params(step.kind, dict(step.params))
+                program.append(_effects.colour_step(step.kind, params))
+                continue
+            factor = _unit_factor(factor)
+            if factor != 1.0:
+                program.append(_effects.opacity_step(factor))
+        pixels = check_image(image)
+        return freeze(_effects.run_colour_steps(pixels, program)) if program else pixels
+
+
+def _unit_factor(factor: float) -> float:
+    factor = float(factor)
+    if not math.isfinite(factor):
+        raise ValueError(f"opacity must be finite, got {factor!r}")
+    return min(max(factor, 0.0), 1.0)
 
 
 def _check_size(width: int, height: int) -> None:

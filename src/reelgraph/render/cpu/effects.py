@@ -2,26 +2,34 @@
 
 Each takes an ``(H, W, 4)`` float32 premultiplied image and the full, validated parameter
 dict, and returns a new array. Colour effects are per-pixel linear maps, which commute with
-premultiplication, so they run on premultiplied values directly.
+premultiplication, so they run on premultiplied values directly, as steps of a compiled
+per-pixel program (:mod:`reelgraph.render.kernels.pixel_ops`) that a fused chain of them
+shares.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
 from reelgraph.render.cpu.pixels import Pixels, bands
 from reelgraph.render.effects import EFFECTS, effect_params
+from reelgraph.render.kernels import pixel_ops
 
-__all__ = ["CPU_EFFECTS", "apply_effect"]
+__all__ = [
+    "CPU_EFFECTS",
+    "ColourStep",
+    "apply_effect",
+    "colour_step",
+    "opacity_step",
+    "run_colour_steps",
+]
 
 EffectKernel = Callable[[Pixels, Mapping[str, float]], Pixels]
 
-# Rec.709 / sRGB luma weights for linear RGB.
-_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 # Gaussian taps lighter than this (relative to the whole kernel) are dropped: they cannot
 # change a float32 result visibly, and dropping them keeps tiny radii an exact identity.
 _MIN_TAP = 1e-6
@@ -38,55 +46,60 @@ def apply_effect(image: Pixels, kind: str, params: Mapping[str, float]) -> Pixel
     return kernel(image, resolved)
 
 
-def _exposure(image: Pixels, params: Mapping[str, float]) -> Pixels:
-    gain = 2.0 ** params["stops"]
-    return image * np.array([gain, gain, gain, 1.0], dtype=np.float32)
+ColourStep = tuple[int, tuple[float, ...]]
+"""One step of a per-pixel program: an opcode of :mod:`reelgraph.render.kernels.pixel_ops`
+and its parameters."""
 
 
-def _saturation(image: Pixels, params: Mapping[str, float]) -> Pixels:
-    amount = np.float32(params["amount"])
-    # Spelled out rather than a matmul: BLAS may reorder or fuse the products.
-    luma = image[..., 0] * _LUMA[0]
-    luma += image[..., 1] * _LUMA[1]
-    luma += image[..., 2] * _LUMA[2]
-    out = image.copy()
-    for channel in range(3):
-        colour = out[..., channel]
-        colour -= luma
-        colour *= amount
-        colour += luma
+def colour_step(kind: str, params: Mapping[str, float]) -> ColourStep:
+    """The per-pixel program step of a colour effect (validated, complete ``params``).
+
+    Colour effects are linear maps of premultiplied values: exposure and colour balance
+    scale colour, saturation mixes each channel with luma, brightness/contrast and invert
+    are ``C*scale + alpha*offset`` (straight ``c -> (c + brightness - pivot)*contrast +
+    pivot`` and ``c -> c + (1 - 2c)*amount``, multiplied through by alpha).
+
+    Raises:
+        KeyError: ``kind`` is not a per-pixel colour effect.
+    """
+    if kind == "exposure":
+        return pixel_ops.EXPOSURE, (2.0 ** params["stops"],)
+    if kind == "saturation":
+        return pixel_ops.SATURATION, (params["amount"],)
+    if kind == "brightness_contrast":
+        contrast = params["contrast"]
+        offset = (params["brightness"] - params["pivot"]) * contrast + params["pivot"]
+        return pixel_ops.AFFINE, (contrast, offset)
+    if kind == "invert":
+        amount = params["amount"]
+        return pixel_ops.AFFINE, (1.0 - 2.0 * amount, amount)
+    if kind == "color_balance":
+        return pixel_ops.GAINS, (params["red"], params["green"], params["blue"])
+    raise KeyError(kind)
+
+
+def opacity_step(factor: float) -> ColourStep:
+    """The program step that scales all four channels by ``factor``."""
+    return pixel_ops.OPACITY, (factor,)
+
+
+def run_colour_steps(image: Pixels, steps: Sequence[ColourStep]) -> Pixels:
+    """Run per-pixel steps on ``image`` in one pass; exactly the steps run one by one."""
+    codes = np.array([code for code, _ in steps], dtype=np.int32)
+    params = np.zeros((len(steps), 4), dtype=np.float32)
+    for row, (_, values) in enumerate(steps):
+        params[row, : len(values)] = values
+    out = np.empty_like(image)
+    pixel_ops.run_program_into(image, codes, params, pixel_ops.LUMA, out)
     return out
 
 
-def _brightness_contrast(image: Pixels, params: Mapping[str, float]) -> Pixels:
-    # Straight c -> (c + brightness - pivot) * contrast + pivot; times alpha this is
-    # C * contrast + alpha * ((brightness - pivot) * contrast + pivot).
-    contrast = params["contrast"]
-    offset = (params["brightness"] - params["pivot"]) * contrast + params["pivot"]
-    alpha_term = image[..., 3] * np.float32(offset)
-    out = image.copy()
-    for channel in range(3):
-        colour = out[..., channel]
-        colour *= np.float32(contrast)
-        colour += alpha_term
-    return out
+def _colour_effect(kind: str) -> EffectKernel:
+    def kernel(image: Pixels, params: Mapping[str, float]) -> Pixels:
+        return run_colour_steps(image, [colour_step(kind, params)])
 
-
-def _invert(image: Pixels, params: Mapping[str, float]) -> Pixels:
-    # Straight c -> c + (1 - 2c) * amount; premultiplied: C * (1 - 2 amount) + alpha * amount.
-    amount = params["amount"]
-    alpha_term = image[..., 3] * np.float32(amount)
-    out = image.copy()
-    for channel in range(3):
-        colour = out[..., channel]
-        colour *= np.float32(1.0 - 2.0 * amount)
-        colour += alpha_term
-    return out
-
-
-def _color_balance(image: Pixels, params: Mapping[str, float]) -> Pixels:
-    gains = np.array([params["red"], params["green"], params["blue"], 1.0], dtype=np.float32)
-    return image * gains
+    kernel.__name__ = f"_{kind}"
+    return kernel
 
 
 def _gaussian_blur(image: Pixels, params: Mapping[str, float]) -> Pixels:
@@ -148,11 +161,10 @@ def _convolve_axis(image: Pixels, weights: NDArray[np.float32], axis: int, repea
 
 
 CPU_EFFECTS: dict[str, tuple[EffectKernel, Mapping[str, float]]] = {
-    "exposure": (_exposure, EFFECTS["exposure"].defaults),
-    "saturation": (_saturation, EFFECTS["saturation"].defaults),
-    "brightness_contrast": (_brightness_contrast, EFFECTS["brightness_contrast"].defaults),
-    "invert": (_invert, EFFECTS["invert"].defaults),
-    "color_balance": (_color_balance, EFFECTS["color_balance"].defaults),
+    **{
+        kind: (_colour_effect(kind), EFFECTS[kind].defaults)
+        for kind in ("exposure", "saturation", "brightness_contrast", "invert", "color_balance")
+    },
     "gaussian_blur": (_gaussian_blur, EFFECTS["gaussian_blur"].defaults),
 }
 """Effect kind -> (CPU kernel, default parameters); keys match ``EFFECT_KINDS``."""

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reelgraph.render.cpu.pixels import Pixels, bands, check_same_size
+from reelgraph.render.kernels.dissolve import dissolve_into
 from reelgraph.render.modes import WipeDirection
 
 __all__ = ["dissolve", "wipe", "wipe_mask"]
@@ -31,10 +32,7 @@ def dissolve(a: Pixels, b: Pixels, t: float) -> Pixels:
     if t == 1.0:
         return b
     out = np.empty_like(a)
-    for rows in bands(*a.shape[:2]):
-        band = out[rows]
-        np.multiply(a[rows], np.float32(1.0 - t), out=band)
-        band += b[rows] * np.float32(t)
+    dissolve_into(a, b, np.float32(1.0 - t), np.float32(t), out)
     return out
 
 
