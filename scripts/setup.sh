@@ -10,12 +10,15 @@ fi
 .venv/bin/python -m pip install --quiet -e ".[test]"
 # The example plugins (text, lut) are packages of their own, found through entry points.
 .venv/bin/python -m pip install --quiet -e plugins/text -e plugins/lut
-# Fonts for the text plugin: DejaVu (Latin) and IPA Gothic (Japanese). Skipped when present.
-fonts=()
-[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || fonts+=(fonts-dejavu-core)
-[ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || fonts+=(fonts-ipafont-gothic)
-if [ "${#fonts[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+# Debian packages, each skipped when present: fonts for the text plugin, DejaVu (Latin) and
+# IPA Gothic (Japanese); libgomp, a thread-safe pool for numba's compiled kernels (OpenMP).
+packages=()
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || packages+=(fonts-dejavu-core)
+[ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || packages+=(fonts-ipafont-gothic)
+ldconfig -p 2>/dev/null | grep -q libgomp.so.1 || packages+=(libgomp1)
+if [ "${#packages[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "${fonts[@]}" \
-    || echo "setup: could not install ${fonts[*]}; text tests needing them will skip" >&2
+  $sudo apt-get update -qq \
+    && $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" \
+    || echo "setup: could not install ${packages[*]}" >&2
 fi

@@ -37,7 +37,10 @@ def decode_pictures(pool: MediaPool, sources: Iterable[SourceNode]) -> Pictures:
     pictures: Pictures = {}
     for node in sources:
         if node.request not in pictures:
-            pictures[node.request] = pool.picture(node.source, node.seconds, node.proxy)
+            picture = pool.picture(node.source, node.seconds, node.proxy)
+            # Nobody else holds it: read-only, a backend can take it without a copy.
+            picture.flags.writeable = False
+            pictures[node.request] = picture
     return pictures
 
 

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from reelgraph.render.affine import Affine
 from reelgraph.render.cpu.pixels import Pixels, bands, spread, transparent
+from reelgraph.render.kernels.resample import box_reduce_into, separable_warp_into
 
 __all__ = ["warp"]
 
@@ -138,16 +139,8 @@ def _box_reduce(source: Pixels, kx: int, ky: int) -> Pixels:
     Rows are summed first (whole contiguous rows per step), then columns, in a fixed order.
     """
     src_h, src_w = source.shape[:2]
-    out_h, out_w = -(-src_h // ky), -(-src_w // kx)
-    rows = np.zeros((out_h, src_w, 4), dtype=np.float32)
-    for offset in range(ky):
-        part = source[offset::ky]
-        rows[: part.shape[0]] += part
-    blocks = np.zeros((out_h, out_w, 4), dtype=np.float32)
-    for offset in range(kx):
-        part = rows[:, offset::kx]
-        blocks[:, : part.shape[1]] += part
-    blocks *= np.float32(1.0 / (kx * ky))
+    blocks = np.empty((-(-src_h // ky), -(-src_w // kx), 4), dtype=np.float32)
+    box_reduce_into(source, kx, ky, np.float32(1.0 / (kx * ky)), blocks)
     return blocks
 
 
@@ -185,17 +178,10 @@ def _warp_separable(source: Pixels, affine: Affine, width: int, height: int) -> 
     out = transparent(width, height)
     if x_lo == x_hi or y_lo == y_hi:
         return out
-    row_lo = int(min(iy0.min(), iy1.min()))
-    row_hi = int(max(iy0.max(), iy1.max())) + 1
-    rows = source[row_lo:row_hi]
-    # Weights spread to (n, 4) so the products run over contiguous rows, not 4-wide loops.
-    across = np.take(rows, ix0, axis=1) * np.repeat(wx0[:, None], 4, axis=1)
-    if np.any(wx1 > 0.0):
-        across += np.take(rows, ix1, axis=1) * np.repeat(wx1[:, None], 4, axis=1)
-    region = out[y_lo:y_hi, x_lo:x_hi]
-    np.multiply(np.take(across, iy0 - row_lo, axis=0), wy0[:, None, None], out=region)
-    if np.any(wy1 > 0.0):
-        region += np.take(across, iy1 - row_lo, axis=0) * wy1[:, None, None]
+    use_x1, use_y1 = bool(np.any(wx1 > 0.0)), bool(np.any(wy1 > 0.0))
+    separable_warp_into(
+        source, ix0, ix1, wx0, wx1, iy0, iy1, wy0, wy1, use_x1, use_y1, x_lo, y_lo, out
+    )
     return out
 
 

@@ -15,3 +15,10 @@ thread count or machine:
 Kernels write into an ``out`` array the caller allocates, compile on first use and are
 cached on disk by numba (``cache=True``), so later processes load them in milliseconds.
 """
+
+import numba
+
+# Kernels are launched from several threads at once (the decode read-ahead converts while
+# the main thread composites), which numba's fallback "workqueue" pool cannot do: require a
+# thread-safe pool (TBB, or OpenMP from libgomp, which setup installs).
+numba.config.THREADING_LAYER = "threadsafe"
