@@ -19,6 +19,7 @@ from reelgraph.engine.engine import Engine
 from reelgraph.export.clock import OutputClock
 from reelgraph.export.presets import ExportSettings
 from reelgraph.project.document import ProjectDocument
+from reelgraph.render.kernels.threads import kernel_threads, share_of_cores
 
 __all__ = ["split_work"]
 
@@ -45,6 +46,7 @@ def encode_in_worker(
     plans: list[object],
     store_root: Path,
     frame_cache: Path | None,
+    workers: int = 1,
 ) -> int:
     """Worker entry: encode ``plans`` into the store at ``store_root``; returns frames done."""
     from reelgraph.export.segment_store import SegmentStore
@@ -52,7 +54,8 @@ def encode_in_worker(
 
     cache = FrameCache(disk_root=frame_cache) if frame_cache else FrameCache()
     store = SegmentStore(store_root, temporary=False)
-    with Engine(document, width=size[0], height=size[1], cache=cache, with_audio=False) as engine:
+    engine = Engine(document, width=size[0], height=size[1], cache=cache, with_audio=False)
+    with engine, kernel_threads(share_of_cores(workers)):
         return encode_missing(engine, clock, settings, size, plans, store, lambda: None)  # type: ignore[arg-type]
 
 
@@ -63,14 +66,18 @@ def run_shares(
     remote: Callable[[list[object]], tuple[object, ...]],
     on_remote_done: Callable[[int], None],
 ) -> None:
-    """Run ``shares[0]`` here and the others in ``workers - 1`` processes; wait for all."""
+    """Run ``shares[0]`` here and the others in ``workers - 1`` processes; wait for all.
+
+    Each process's compiled kernels get an equal share of the cores.
+    """
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=max(1, workers - 1), mp_context=context) as pool:
         futures: list[Future[int]] = [
-            pool.submit(encode_in_worker, *remote(share)) for share in shares[1:]
+            pool.submit(encode_in_worker, *remote(share), workers) for share in shares[1:]
         ]
         try:
-            local(shares[0])
+            with kernel_threads(share_of_cores(workers)):
+                local(shares[0])
             for future in futures:
                 on_remote_done(future.result())
         except BaseException:
