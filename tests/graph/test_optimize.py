@@ -10,7 +10,7 @@ import pytest
 from reelgraph.engine.engine import Engine
 from reelgraph.engine.media_pool import MediaPool
 from reelgraph.graph.build import GraphContext, build_frame_graph
-from reelgraph.graph.nodes import FusedNode, OpacityNode, SolidNode
+from reelgraph.graph.nodes import BlendNode, FusedNode, OpacityNode, SolidNode
 from reelgraph.graph.optimize import optimize
 from reelgraph.project.load import load_project_data
 from reelgraph.render.cpu import CpuBackend
@@ -90,6 +90,30 @@ SCENES = {
             ),
         ]
     ),
+    "opacity": project(
+        [
+            track(
+                "V1",
+                "video",
+                [clip("a", 0, 10, color("#336699"), transform=transform(scale=0.7, rotation=10))],
+            ),
+            track(
+                "V2",
+                "video",
+                [
+                    clip(
+                        "b",
+                        0,
+                        10,
+                        color([0.9, 0.3, 0.1, 0.8]),
+                        transform=transform(scale=0.5, rotation=-20),
+                        opacity=keys((0, 0.2), (9, 0.9)),
+                        blend="multiply",
+                    )
+                ],
+            ),
+        ]
+    ),
     "transition": project(
         [
             track(
@@ -131,6 +155,12 @@ def test_identity_nodes_are_skipped_and_solids_folded():
     assert all(isinstance(n, SolidNode) for n in optimised.nodes)
 
 
+def test_a_blend_absorbs_the_opacity_of_its_layer():
+    _, _, (optimised, report) = graphs(SCENES["opacity"], 4)
+    assert report.absorbed == 1
+    assert not any(isinstance(n, OpacityNode) for n in optimised.nodes)
+
+
 def test_per_pixel_chains_are_fused_into_one_node():
     _, _, (optimised, report) = graphs(SCENES["chain"], 2)
     fused = [n for n in optimised.nodes if isinstance(n, FusedNode)]
@@ -158,9 +188,11 @@ def test_an_animated_opacity_at_one_is_skipped_only_where_it_is_one():
         ]
     )
     _, _, (early, _) = graphs(data, 1)
-    _, _, (late, _) = graphs(data, 8)
-    assert any(isinstance(n, OpacityNode) for n in early.nodes)
+    _, _, (late, late_report) = graphs(data, 8)
+    # Early the opacity is real (its blend takes it over); late there is none at all.
+    assert [n.opacity for n in early.nodes if isinstance(n, BlendNode)] == [0.6]
     assert not any(isinstance(n, OpacityNode) for n in late.nodes)
+    assert late_report.absorbed == 0
 
 
 def test_an_opaque_full_frame_source_hides_the_background_without_changing_pixels(tmp_path):

@@ -24,6 +24,7 @@ def graph_to_json(
             "original_nodes": report.original,
             "skipped": report.skipped,
             "folded": report.folded,
+            "absorbed": report.absorbed,
             "fused": report.fused,
             "dropped": report.dropped,
         }

@@ -1,6 +1,6 @@
 """Rewrite a frame's render graph into less work with the very same pixels.
 
-Three passes, in one walk over the nodes in evaluation order:
+Four passes, in one walk over the nodes in evaluation order:
 
 * **identity nodes skipped**: opacity 1, effects at their identity values, a transition at
   its ends, an identity transform of a full solid, a blend of a fully transparent solid —
@@ -9,6 +9,9 @@ Three passes, in one walk over the nodes in evaluation order:
 * **constant subgraphs folded**: a per-pixel node whose inputs are all full solids becomes
   one solid, computed on a single pixel by the reference CPU backend (elementwise float32
   math gives the same value for one pixel as for every pixel of the frame);
+* **opacity absorbed by a blend**: a blend at opacity 1 whose layer is an opacity node
+  ``0 < f < 1`` blends the opacity's input at opacity ``f`` instead (the blend scales the
+  layer by the same float32 factor first, so one full-frame pass goes away, exactly);
 * **per-pixel chains fused**: runs of single-input per-pixel nodes (effects, opacity) that
   nothing else reads become one :class:`FusedNode`, which a backend may evaluate in one
   pass (the CPU backend runs the steps in order).
@@ -52,6 +55,7 @@ class OptimizeReport:
     original: int = 0
     skipped: int = 0
     folded: int = 0
+    absorbed: int = 0
     fused: int = 0
     dropped: int = 0
     notes: list[str] = field(default_factory=list)
@@ -98,6 +102,18 @@ def _covers_opaquely(node: Node, layer: int, graph: RenderGraph) -> bool:
     )
 
 
+def _absorb_opacity(
+    node: Node, inputs: list[int], graph: RenderGraph
+) -> tuple[BlendNode, list[int]] | None:
+    """The blend that scales the layer itself, replacing an opacity node before it."""
+    if not isinstance(node, BlendNode) or node.opacity != 1.0:
+        return None
+    layer = graph.nodes[inputs[1]]
+    if not (isinstance(layer, OpacityNode) and 0.0 < layer.factor < 1.0):
+        return None
+    return BlendNode(node.mode, layer.factor), [inputs[0], graph.inputs[inputs[1]][0]]
+
+
 def _per_pixel(node: Node) -> bool:
     if isinstance(node, EffectOpNode):
         return node.kind in EFFECTS and node.kind not in SPATIAL_EFFECTS
@@ -138,6 +154,11 @@ def optimize(graph: RenderGraph) -> tuple[RenderGraph, OptimizeReport]:
             mapping.append(new_inputs[through])
             report.skipped += 1
             continue
+        absorbed = _absorb_opacity(node, new_inputs, out)
+        if absorbed is not None:
+            node, new_inputs = absorbed
+            input_nodes = [out.nodes[i] for i in new_inputs]
+            report.absorbed += 1
         if new_inputs and all(isinstance(n, SolidNode) for n in input_nodes):
             folded = _fold(node, input_nodes)  # type: ignore[arg-type]
             if folded is not None:
