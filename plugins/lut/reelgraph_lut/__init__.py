@@ -2,7 +2,8 @@
 
 In a project: ``{"schema": "Effect.1", "kind": "lut", "params": {"file": "grade.cube"}}``.
 See :mod:`reelgraph_lut.plugin` for the parameters, :mod:`reelgraph_lut.cube` for the file
-format and :mod:`reelgraph_lut.interpolate` for the interpolation.
+format, :mod:`reelgraph_lut.interpolate` for the interpolation and :mod:`reelgraph_lut.kernel`
+for the compiled pass that grades frames (imported on first use: it brings in numba).
 """
 
 from reelgraph_lut.cube import CubeError, CubeLut, parse_cube, read_cube, write_cube

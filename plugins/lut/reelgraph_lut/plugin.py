@@ -15,13 +15,18 @@ The lookup acts on straight (un-premultiplied) colour, so transparent edges keep
 colour; alpha is never changed. Input outside the LUT's domain is clamped to it, as every
 ``.cube`` reader does. Steps, per pixel: unpremultiply, encode (``srgb``), legal-range in,
 1D shaper, 3D table, legal-range out, decode, mix by strength, premultiply.
+
+The grading runs as one compiled pass (:mod:`reelgraph_lut.kernel`, numba). The numpy
+path here, :func:`grade_with_numpy`, is the reference the kernel is tested against, and
+grades instead where numba cannot be imported.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
-from types import MappingProxyType
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 import numpy as np
@@ -31,7 +36,7 @@ from reelgraph.plugins.protocols import OpSpec, PluginContext, PluginValue
 from reelgraph_lut.cube import CubeLut, read_cube
 from reelgraph_lut.interpolate import apply_1d, tetrahedral, to_unit, trilinear
 
-__all__ = ["LutPlugin", "create", "linear_to_srgb", "srgb_to_linear"]
+__all__ = ["LutPlugin", "create", "grade_with_numpy", "linear_to_srgb", "srgb_to_linear"]
 
 _SPEC = OpSpec(
     summary="Apply a .cube 1D/3D LUT (tetrahedral or trilinear), mixed by strength.",
@@ -100,13 +105,22 @@ class LutPlugin:
         if not path:
             raise ValueError("the lut effect needs a 'file' (a .cube file)")
         lut, table_1d, table_3d = self._load(path)
-        height, width = image.shape[:2]
-        pixels = image.reshape(-1, 4)
-        out = np.empty_like(pixels)
-        for start in range(0, pixels.shape[0], _BAND):
-            band = pixels[start : start + _BAND]
-            out[start : start + _BAND] = _grade(band, lut, table_1d, table_3d, params)
-        return out.reshape(height, width, 4)
+        kernel = _compiled_kernel()
+        if kernel is None:
+            return _grade_in_bands(image, lut, table_1d, table_3d, params)
+        graded: NDArray[np.float32] = kernel.grade(
+            image,
+            table_1d=table_1d,
+            domain_1d=lut.domain_1d,
+            table_3d=table_3d,
+            domain_3d=lut.domain_3d,
+            tetrahedral=params["interpolation"] == "tetrahedral",
+            srgb=params["input"] == "srgb",
+            legal_in=params["input_range"] == "legal",
+            legal_out=params["output_range"] == "legal",
+            strength=float(params["strength"]),  # type: ignore[arg-type]
+        )
+        return graded
 
     def _load(self, path: str) -> tuple[CubeLut, Any, Any]:
         stat = os.stat(path)
@@ -114,11 +128,51 @@ class LutPlugin:
         cached = self._luts.get(key)
         if cached is None:
             lut = read_cube(path)
-            table_1d = None if lut.table_1d is None else lut.table_1d.astype(np.float32)
-            table_3d = None if lut.table_3d is None else lut.table_3d.astype(np.float32)
-            cached = (lut, table_1d, table_3d)
+            cached = (lut, *_float32_tables(lut))
             self._luts = {key: cached}  # one LUT kept: a project rarely alternates many
         return cached
+
+
+@functools.cache
+def _compiled_kernel() -> ModuleType | None:
+    """:mod:`reelgraph_lut.kernel`, or None where numba cannot be imported."""
+    try:
+        from reelgraph_lut import kernel
+    except ImportError:
+        return None
+    return kernel
+
+
+def _float32_tables(lut: CubeLut) -> tuple[Any, Any]:
+    table_1d = None if lut.table_1d is None else lut.table_1d.astype(np.float32)
+    table_3d = None if lut.table_3d is None else lut.table_3d.astype(np.float32)
+    return table_1d, table_3d
+
+
+def grade_with_numpy(
+    image: NDArray[np.float32], lut: CubeLut, params: Mapping[str, PluginValue]
+) -> NDArray[np.float32]:
+    """Grade ``image`` (``(H, W, 4)`` premultiplied linear float32) in numpy, step by step.
+
+    The reference for :mod:`reelgraph_lut.kernel`, and the effect where numba is missing;
+    ``params`` are the effect's, all given.
+    """
+    return _grade_in_bands(image, lut, *_float32_tables(lut), params)
+
+
+def _grade_in_bands(
+    image: NDArray[np.float32],
+    lut: CubeLut,
+    table_1d: NDArray[np.float32] | None,
+    table_3d: NDArray[np.float32] | None,
+    params: Mapping[str, PluginValue],
+) -> NDArray[np.float32]:
+    pixels = image.reshape(-1, 4)
+    out = np.empty_like(pixels)
+    for start in range(0, pixels.shape[0], _BAND):
+        band = pixels[start : start + _BAND]
+        out[start : start + _BAND] = _grade(band, lut, table_1d, table_3d, params)
+    return out.reshape(image.shape)
 
 
 def _grade(
