@@ -22,6 +22,8 @@ if [ "${#packages[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
     && $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" \
     || echo "setup: could not install ${packages[*]}" >&2
 fi
-# Compile the LUT plugin's kernel into numba's on-disk cache now: plugins run under a guard
-# that lets them read that cache but not write it.
+# Compile the engine's and the LUT plugin's kernels into numba's on-disk cache now (seconds
+# each, once): renders then only load them, and plugins run under a guard that lets them
+# read that cache but not write it.
+.venv/bin/python -c "from reelgraph.render.kernels.warm_up import compile_ahead; compile_ahead()"
 .venv/bin/python -c "from reelgraph_lut.kernel import compile_ahead; compile_ahead()"

@@ -189,3 +189,9 @@ def test_separable_warp_kernel_matches_two_numpy_passes_exactly(
         across[iy0] * wy0[:, None, None] + across[iy1] * wy1[:, None, None]
     )
     assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))
+
+
+def test_compile_ahead_drives_every_kernel_without_error() -> None:
+    from reelgraph.render.kernels.warm_up import compile_ahead
+
+    compile_ahead()  # setup runs it; here it only loads the cache (or compiles once)

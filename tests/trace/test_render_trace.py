@@ -68,7 +68,7 @@ def test_a_render_with_trace_writes_chrome_trace_json_with_every_stage(project_f
     assert by_category["stage"] == {stage.name for stage in Stage}
     assert len([s for s in spans if s["cat"] == "tick"]) == 12
     assert {"decode_demanded_frames", "composite_frame", "deliver_outputs"} <= by_category["system"]
-    assert {"source", "effect:exposure", "transform", "opacity"} <= by_category["node"]
+    assert {"source", "effect:exposure", "transform", "blend:normal"} <= by_category["node"]
     assert by_category["decode"] == {"decode"}
     assert "encode" in by_category["encode"]
 
