@@ -221,9 +221,16 @@ def refresh_render_graph(world: World) -> None:
 
 def composite_frame(world: World) -> None:
     """Composite: evaluate the render graph with the backend (skipped on a cache hit)."""
+    backend = world.resource(RenderBackend).backend
+    # The last tick's picture has been delivered: let it go (or reuse its buffer) before
+    # this one's exists.
+    previous = world.remove_resource(CompositedFrame)
+    if previous is not None:
+        last = {previous.frame: previous.image}
+        del previous
+        _give_back(backend, last)
     graph = world.resource(RenderGraph)
     frames = world.resource(DecodedFrames).frames
-    backend = world.resource(RenderBackend).backend
 
     def fetch(source: object, seconds: object, proxy: str = "") -> object:
         return frames[(source, seconds, proxy) if proxy else (source, seconds)]
@@ -239,6 +246,17 @@ def composite_frame(world: World) -> None:
         # A frame rendered past a failing node is not the picture its key names.
         graph.keys = []
     world.insert_resource(CompositedFrame(graph.frame, image))
+    _give_back(backend, frames)
+
+
+def _give_back(backend: Any, pictures: dict[Any, Any]) -> None:
+    """Empty ``pictures``, letting the backend reuse the buffers nobody else holds."""
+    recycle = getattr(backend, "recycle", None)
+    while pictures:
+        _, picture = pictures.popitem()
+        if recycle is not None:
+            recycle(picture)
+        del picture
 
 
 def _frame_needs_compositing(status: FrameStatus) -> bool:

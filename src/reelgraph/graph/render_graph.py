@@ -97,14 +97,27 @@ class RenderGraph:
         With a ``watchdog``, each node runs under its time limit and checks, and a failing
         node is replaced as its policy says (:mod:`reelgraph.graph.watchdog`).
         """
+        # A value is dropped once its last consumer has run, so only the pictures still
+        # to be read stay alive (each is a full-canvas image: 33 MB in float32 at 1080p);
+        # the backend may reuse its buffer for a later node (if nothing else holds it).
+        last_use = {i: index for index, inputs in enumerate(self.inputs) for i in inputs}
+        recycle = getattr(backend, "recycle", None)
         values: list[Any] = []
         for index, (node, inputs) in enumerate(zip(self.nodes, self.inputs, strict=True)):
             args = [values[i] for i in inputs]
             if watchdog is None:
                 values.append(_run(node, args, backend, fetch, plugins, self.frame))
-                continue
-            run = functools.partial(_run, node, args, backend, fetch, plugins, self.frame)
-            values.append(watchdog.run_node(index, node, args, run, backend, self.frame))
+            else:
+                run = functools.partial(_run, node, args, backend, fetch, plugins, self.frame)
+                values.append(watchdog.run_node(index, node, args, run, backend, self.frame))
+                del run
+            del args
+            for i in inputs:
+                if last_use[i] == index and i != self.output:
+                    dropped, values[i] = values[i], None
+                    if recycle is not None and dropped is not None:
+                        recycle(dropped)
+                    del dropped
         return values[self.output]
 
     def to_dict(self) -> dict[str, Any]:

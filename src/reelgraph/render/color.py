@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from reelgraph.render.buffer_pool import POOL
 from reelgraph.render.kernels import colour as colour_kernels
 
 __all__ = [
@@ -102,7 +103,7 @@ def to_working(pixels: NDArray[Any]) -> NDArray[np.float32]:
         raise ValueError(f"expected uint8 or uint16 pixels, got {pixels.dtype}")
     tables = _decode_tables(bit_depth)
     height, width, _ = pixels.shape
-    out = np.empty((height, width, 4), dtype=np.float32)
+    out = POOL.take((height, width, 4))
     colour_kernels.decode_into(pixels, tables.colour, tables.alpha, out)
     return out
 

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reelgraph.render.affine import Affine
+from reelgraph.render.buffer_pool import POOL
 from reelgraph.render.cpu import blend as _blend
 from reelgraph.render.cpu import effects as _effects
 from reelgraph.render.cpu import transform as _transform
@@ -123,6 +124,11 @@ class CpuBackend:
     def apply_effect(self, image: Pixels, kind: str, params: Mapping[str, float]) -> Pixels:
         """Run one effect kernel after validating its parameters."""
         return freeze(_effects.apply_effect(check_image(image), kind, params))
+
+    def recycle(self, image: Pixels) -> None:
+        """The caller drops its one reference to ``image`` right after: reuse the buffer if
+        nobody else holds one (see :mod:`reelgraph.render.buffer_pool`)."""
+        POOL.give_back(image, owners=2)
 
     def apply_fused(self, image: Pixels, steps: Sequence[Any]) -> Pixels:
         """Run a chain of per-pixel steps (the graph's fused colour effects and opacities).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from reelgraph.render.buffer_pool import POOL
 from reelgraph.render.cpu.pixels import Pixels, check_same_size
 from reelgraph.render.kernels.blend import MODE_CODES, blend_into
 from reelgraph.render.modes import BlendMode
@@ -41,6 +42,6 @@ def blend(base: Pixels, layer: Pixels, mode: BlendMode, opacity: float) -> Pixel
     opacity = min(max(opacity, 0.0), 1.0)
     if opacity == 0.0:
         return base.copy()
-    out = np.empty_like(base)
+    out = POOL.take(base.shape)
     blend_into(base, layer, MODE_CODES[mode], np.float32(opacity), opacity != 1.0, out)
     return out

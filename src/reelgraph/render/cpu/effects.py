@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from reelgraph.render.buffer_pool import POOL
 from reelgraph.render.cpu.pixels import Pixels, bands
 from reelgraph.render.effects import EFFECTS, effect_params
 from reelgraph.render.kernels import pixel_ops
@@ -89,7 +90,7 @@ def run_colour_steps(image: Pixels, steps: Sequence[ColourStep]) -> Pixels:
     params = np.zeros((len(steps), 4), dtype=np.float32)
     for row, (_, values) in enumerate(steps):
         params[row, : len(values)] = values
-    out = np.empty_like(image)
+    out = POOL.take(image.shape)
     pixel_ops.run_program_into(image, codes, params, pixel_ops.LUMA, out)
     return out
 

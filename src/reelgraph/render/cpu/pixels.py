@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from reelgraph.render.buffer_pool import POOL
+
 __all__ = ["bands", "check_image", "check_same_size", "freeze", "spread", "transparent"]
 
 Pixels = NDArray[np.float32]
@@ -49,8 +51,10 @@ def check_same_size(a: Pixels, b: Pixels) -> None:
 
 
 def transparent(width: int, height: int) -> Pixels:
-    """A new all-zero ``(height, width, 4)`` image."""
-    return np.zeros((height, width, 4), dtype=np.float32)
+    """A new all-zero ``(height, width, 4)`` image (a recycled buffer, cleared)."""
+    out = POOL.take((height, width, 4))
+    out.fill(0.0)
+    return out
 
 
 def spread(plane: NDArray[np.float32]) -> Pixels:

@@ -12,6 +12,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from reelgraph.render.buffer_pool import POOL
 from reelgraph.render.cpu.pixels import Pixels, bands, check_same_size
 from reelgraph.render.kernels.dissolve import dissolve_into
 from reelgraph.render.modes import WipeDirection
@@ -31,7 +32,7 @@ def dissolve(a: Pixels, b: Pixels, t: float) -> Pixels:
         return a
     if t == 1.0:
         return b
-    out = np.empty_like(a)
+    out = POOL.take(a.shape)
     dissolve_into(a, b, np.float32(1.0 - t), np.float32(t), out)
     return out
 
