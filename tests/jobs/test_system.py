@@ -7,7 +7,7 @@ import threading
 import pytest
 
 import reelgraph.jobs as jobs
-from reelgraph.errors import JobCancelledError
+from reelgraph.errors import JobCancelledError, JobTimeoutError
 from reelgraph.jobs import JobState, JobSystem, JobSystemConfig, PoolKind, Priority
 
 from .conftest import GUARD, Gate
@@ -78,6 +78,34 @@ def test_metrics_are_shared_by_every_pool(system):
     assert snapshot.for_class(Priority.VIDEO_FRAME).completed == 2
     assert snapshot.for_class(Priority.VIDEO_FRAME, pool="io").completed == 1
     assert snapshot.to_dict()["per_class"][0]["priority"] == "video_frame"
+
+
+def test_work_on_the_callers_thread_counts_as_foreground_while_its_block_runs(system):
+    with system.foreground():
+        assert system.unfinished(background=False) == 1
+        with pytest.raises(JobTimeoutError):
+            system.join(timeout=0)  # a foreground join waits for the block
+        waiter = system.submit(system.join, priority=Priority.BACKGROUND)
+        assert not waiter.done()
+    waiter.result(GUARD)  # released by the end of the block, not by a timeout
+    assert system.unfinished() == 0
+
+
+def test_a_join_with_a_token_ends_quietly_when_the_token_is_cancelled(system):
+    token = system.root.child("waiter")
+    with system.foreground():
+        waiter = system.submit(
+            lambda: system.join(timeout=GUARD, token=token), priority=Priority.BACKGROUND
+        )
+        assert system.pool(PoolKind.BACKGROUND).wait_for(lambda p: p.running() == 1, GUARD)
+        token.cancel("closing")
+        assert waiter.result(GUARD) is None  # not a JobTimeoutError after GUARD seconds
+        assert system.unfinished(background=False) == 1
+
+
+def test_only_foreground_classes_may_mark_the_callers_work(system):
+    with pytest.raises(ValueError), system.foreground(Priority.BACKGROUND):
+        pass
 
 
 def test_the_jobs_package_exports_what_it_lists():

@@ -65,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
             save_project(result.document, output)
     else:
         # In place: through the project's store, so the edit is logged durably before the
-        # file is replaced (and the previous file kept as .bak).
-        with open_for_editing(args.project) as session:
+        # file is replaced (and the previous file kept as .bak). One-shot: no proxy work.
+        with open_for_editing(args.project, proxies=False) as session:
             for notice in session.notices:
                 sys.stderr.write(notice + "\n")
             result = session.engine.apply(Group(tuple(edits)))

@@ -2,7 +2,8 @@
 
 ``build`` makes the missing (or damaged) proxies of every video source of the project in
 background jobs, with a progress bar (Ctrl-C cancels cleanly: no partial proxy is left),
-then the full content hashes, filmstrips and audio peaks. ``list`` shows what exists;
+then the full content hashes, filmstrips and audio peaks. ``list`` shows what exists,
+and how far builds running elsewhere (an editing session, another ``build``) are;
 ``clean`` deletes this project's proxies (``--all``: every proxy in the cache).
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from reelgraph.jobs import JobSystem, JobSystemConfig, PoolKind, cancel_on_inter
 from reelgraph.media_index.fingerprint import Fingerprint
 from reelgraph.project.load import load_project
 from reelgraph.proxies.media_cache import MediaCache
+from reelgraph.proxies.progress import BuildProgress, read_progress
 from reelgraph.proxies.quality import ProxyLevel
 from reelgraph.proxies.scheduler import ProxyScheduler, ProxyTask, TaskState
 from reelgraph.proxies.thumbnails import cached_filmstrip, make_filmstrip
@@ -196,7 +198,10 @@ def derived_media(cache: MediaCache, fingerprint: Fingerprint | None) -> dict[st
 
 def _describe(cache: MediaCache, entry: _Source) -> dict[str, Any]:
     levels = {}
+    building = None
     if entry.fingerprint is not None:
+        progress = read_progress(cache.proxies.folder(entry.fingerprint))
+        building = None if progress is None else asdict(progress)
         for level in ProxyLevel:
             proxy = cache.proxies.get(entry.fingerprint, level)
             if proxy is not None:
@@ -216,6 +221,7 @@ def _describe(cache: MediaCache, entry: _Source) -> dict[str, Any]:
         "built": entry.built,
         "error": entry.error,
         "levels": levels,
+        "building": building,
         **derived_media(cache, entry.fingerprint),
     }
 
@@ -240,6 +246,8 @@ def _report(
             for name, v in item["levels"].items()
         )
         state = f" [{item['state']}]" if item["state"] else ""
+        if item["building"] is not None and not state:
+            state = f" [{BuildProgress(**item['building']).describe()}]"
         lines.append(f"{item['source']}{state}: {levels or 'no proxies'}")
         if item["error"]:
             lines.append(f"  error: {item['error']}")

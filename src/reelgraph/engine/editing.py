@@ -5,6 +5,10 @@ newer than the file and saying so), loads it into an :class:`Engine` and install
 :class:`EditJournal`, so ``session.engine.apply(edit)`` returns only once the edit is in
 the write-ahead log (the acknowledgement). Saves keep a ``.bak`` and happen on the
 autosave interval, by :meth:`EditingSession.save` and on a clean :meth:`close`.
+
+The engine is a preview engine (:func:`~reelgraph.engine.preview.open_for_preview`): it
+serves frames from proxies where they are ready, and builds the missing ones in
+background jobs that its frame requests preempt and its close cancels.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from reelgraph.engine.engine import Engine
+from reelgraph.engine.preview import open_for_preview
 from reelgraph.project.autosave import Autosave
 from reelgraph.project.document import ProjectDocument
 from reelgraph.project.persist import EditJournal
 from reelgraph.project.recovery import OpenedProject, open_project
 from reelgraph.project.save import document_to_data
+from reelgraph.proxies.quality import Quality
 from reelgraph.timeline.edits import edit_from_data
 
 __all__ = ["EditingSession", "open_for_editing"]
@@ -60,14 +66,35 @@ class EditingSession:
         self.close()
 
 
-def open_for_editing(path: str | Path, *, autosave_interval: float = 60.0) -> EditingSession:
+def open_for_editing(
+    path: str | Path,
+    *,
+    autosave_interval: float = 60.0,
+    quality: Quality = Quality.FULL,
+    proxies: bool = True,
+    **preview_options: Any,
+) -> EditingSession:
     """Recover and open ``path`` for editing with a durable edit journal.
+
+    Args:
+        path: The project file.
+        autosave_interval: Seconds between autosaves.
+        quality: The quality frames are previewed at.
+        proxies: Build missing proxies in the background (False for one-shot edits).
+        preview_options: Passed on to :func:`open_for_preview` (``jobs``, ``progress``,
+            ``media_cache``...).
 
     Raises:
         ReelgraphError: the project's own errors, or a log that cannot be opened.
     """
     opened = open_project(path, apply_edit=_apply_logged)
-    engine = Engine(opened.document)
+    try:
+        engine = open_for_preview(
+            opened.document, quality=quality, proxies=proxies, **preview_options
+        )
+    except BaseException:
+        opened.store.close()
+        raise
     autosave = Autosave(
         opened.store, lambda: document_to_data(engine.document), interval=autosave_interval
     )

@@ -16,6 +16,7 @@ from reelgraph.cache import FrameCache
 from reelgraph.ecs import World
 from reelgraph.engine.edit_systems import EditRequest, install_editing, perform_request
 from reelgraph.engine.media_pool import MediaPool
+from reelgraph.engine.proxy_upkeep import ProxyUpkeep
 from reelgraph.engine.read_ahead import ReadAhead, UpcomingFrame
 from reelgraph.engine.resources import (
     ColorProfile,
@@ -28,6 +29,7 @@ from reelgraph.engine.resources import (
 )
 from reelgraph.engine.systems import AudioSpan, build_schedule, frame_output_key
 from reelgraph.graph.watchdog import Watchdog
+from reelgraph.jobs.system import JobSystem
 from reelgraph.plugins.host import PluginHost, plugins_for_document
 from reelgraph.project.document import ProjectDocument
 from reelgraph.proxies.media_cache import MediaCache
@@ -73,12 +75,16 @@ class Engine:
         watchdog: Watchdog | None = None,
         media_cache: MediaCache | None = None,
         quality: Quality | None = None,
+        reader_cache_frames: int | None = None,
     ) -> None:
         """Load ``document`` into a new World.
 
         ``quality`` serves frames from proxies where they satisfy it (the
         :class:`PreviewQuality` resource; None: originals only, as exports use);
         ``media_cache`` holds the media index and proxies (default: the user's cache).
+        ``reader_cache_frames`` bounds the converted frames each video reader keeps
+        (None: the readers' default, made for viewers; exports pass a few, see
+        :class:`MediaPool`).
 
         ``watchdog`` runs the graph's nodes under time limits and checks, with its error
         policy (also the plugins' policy when the engine finds them itself); its
@@ -98,7 +104,9 @@ class Engine:
         self.world.insert_resource(ColorProfile())
         self.world.insert_resource(RenderTarget(width or fmt.width, height or fmt.height))
         self.world.insert_resource(RenderBackend(backend or CpuBackend()))
-        self.world.insert_resource(MediaPool(document, cache=media_cache))
+        self.world.insert_resource(
+            MediaPool(document, cache=media_cache, reader_cache_frames=reader_cache_frames)
+        )
         if quality is not None:
             self.world.insert_resource(PreviewQuality(quality))
         self.world.insert_resource(ReadAhead())
@@ -204,7 +212,12 @@ class Engine:
             self.world.remove_resource(AudioSpan)
         else:
             self.world.insert_resource(AudioSpan(*audio_span))
-        self.schedule.run(self.world)
+        jobs = self.world.get_resource(JobSystem)
+        if jobs is None:
+            self.schedule.run(self.world)
+        else:
+            with jobs.foreground():  # background work (proxy builds) holds back meanwhile
+                self.schedule.run(self.world)
         audio = self.world.get_resource(MixedAudio)
         samples = None if audio is None else audio.samples
         status = self.world.resource(FrameStatus)
@@ -228,7 +241,10 @@ class Engine:
         return image
 
     def close(self) -> None:
-        """Stop the decode thread, close the media and stop the plugins' workers."""
+        """Cancel proxy builds, stop the decode thread, close the media and the plugins."""
+        upkeep = self.world.get_resource(ProxyUpkeep)
+        if upkeep is not None:
+            upkeep.close()
         read_ahead = self.world.get_resource(ReadAhead)
         if read_ahead is not None:
             read_ahead.close()

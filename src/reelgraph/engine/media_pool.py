@@ -1,8 +1,9 @@
 """The engine's open media: readers per source, probe results and the range checks.
 
-:class:`MediaPool` is a World resource. It opens each source once, keeps its reader,
-converts decoded pictures into the working format at the edge, and checks before a render
-that every clip's source exists and covers the span the clip plays.
+:class:`MediaPool` is a World resource. It keeps the readers of the recently used sources
+open (a bounded number, :mod:`reelgraph.engine.open_readers`), converts decoded pictures
+into the working format at the edge, and checks before a render that every clip's source
+exists and covers the span the clip plays.
 
 Media files are known by content (:mod:`reelgraph.media_index`): a source's identity in
 cache keys is its content fingerprint, probe results come from the index when the
@@ -22,6 +23,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from reelgraph.engine.open_readers import DEFAULT_OPEN_READERS, OpenReaders
 from reelgraph.errors import MediaError, NoStreamError, TimeRangeError
 from reelgraph.media import (
     AudioReader,
@@ -79,10 +81,25 @@ class MediaPool:
     Args:
         document: The project.
         cache: The media index and proxies (default: those of the user's cache folder).
+        reader_cache_frames: Converted frames each video reader keeps (None: the
+            reader's default, sized for viewers that step back and scrub). A forward pass
+            (an export) needs only a few; readers of sources that a clip plays in reverse
+            keep the default window all the same, since reverse playback steps back
+            through it.
+        max_open_readers: Video readers, and audio readers, kept open at once; the least
+            recently used is closed first (and reopened when wanted again).
     """
 
-    def __init__(self, document: ProjectDocument, *, cache: MediaCache | None = None) -> None:
+    def __init__(
+        self,
+        document: ProjectDocument,
+        *,
+        cache: MediaCache | None = None,
+        reader_cache_frames: int | None = None,
+        max_open_readers: int = DEFAULT_OPEN_READERS,
+    ) -> None:
         self._document = document
+        self._reader_cache_frames = reader_cache_frames
         self.generation = 0
         """Bumped by :meth:`refresh`, so graphs keyed on old identities are not reused."""
         self.media_cache = cache if cache is not None else MediaCache()
@@ -92,8 +109,9 @@ class MediaPool:
         self.proxy_builds: dict[str, Any] = {}
         """Proxy builds started for requests (by content fingerprint text): their tasks."""
         self._info: dict[str, MediaInfo] = {}
-        self._video: dict[Any, Any] = {}
-        self._audio: dict[str, AudioReader] = {}
+        self._video: OpenReaders[Any] = OpenReaders(max_open_readers)
+        self._audio: OpenReaders[AudioReader] = OpenReaders(max_open_readers)
+        self._reader_infos: dict[Any, Any] = {}
         self._stills: dict[str, np.ndarray] = {}
         self._identities: dict[Any, str] = {}
 
@@ -177,14 +195,34 @@ class MediaPool:
         """
         self._builder = builder
 
-    def _request_build(self, source: MediaSource, fingerprint: Fingerprint) -> None:
+    def request_proxies(self, source: MediaSource) -> Any:
+        """Queue the build of the source's missing proxy levels now; its task, or None.
+
+        Nothing is queued without a builder (see :meth:`build_missing_proxies`), for
+        sources that are no readable video file, when every level exists, or when the
+        content's build was queued before in this run.
+        """
+        if self._builder is None:
+            return None
+        try:
+            fingerprint = self.fingerprint(source)
+            if fingerprint is None or self.info(source).kind != "video":
+                return None
+        except MediaError:
+            return None
+        return self._request_build(source, fingerprint)
+
+    def _request_build(self, source: MediaSource, fingerprint: Fingerprint) -> Any:
         if self._builder is None or fingerprint.text in self.proxy_builds:
-            return
+            return None
         missing = [
             level for level in ProxyLevel if not self.media_cache.proxies.has(fingerprint, level)
         ]
+        if not missing:
+            return None
         task = self._builder.build(self.path_of(source), fingerprint, missing)
         self.proxy_builds[fingerprint.text] = task
+        return task
 
     def is_opaque(self, source: PictureSource) -> bool:
         """Whether every picture of the source is fully opaque (no alpha channel, or an
@@ -195,11 +233,11 @@ class MediaPool:
                 return True
             full = 65535 if still.dtype == np.uint16 else 255
             return bool((still[..., 3] == full).all())
-        return not self._picture_reader(source).info.has_alpha
+        return not self._picture_info(source).has_alpha
 
     def size(self, source: PictureSource) -> tuple[int, int]:
         """Width and height of a picture source."""
-        reader_info = self._picture_reader(source).info if not self._is_still(source) else None
+        reader_info = self._picture_info(source) if not self._is_still(source) else None
         if reader_info is not None:
             return (reader_info.width, reader_info.height)
         still = self._still(source)  # type: ignore[arg-type]
@@ -226,11 +264,10 @@ class MediaPool:
 
     def audio(self, source: MediaSource, start: int, count: int) -> np.ndarray:
         """``count`` samples from ``start`` at the project rate, ``(channels, count)``."""
-        reader = self._audio.get(source.path)
-        if reader is None:
-            fmt = self._document.format
-            reader = AudioReader(self.path_of(source), fmt.sample_rate, fmt.channels)
-            self._audio[source.path] = reader
+        fmt = self._document.format
+        reader = self._audio.get(
+            source.path, lambda: AudioReader(self.path_of(source), fmt.sample_rate, fmt.channels)
+        )
         return reader.read(start, count)
 
     def _is_still(self, source: PictureSource) -> bool:
@@ -242,21 +279,55 @@ class MediaPool:
         return self._stills[source.path]
 
     def _picture_reader(self, source: PictureSource) -> Any:
-        key = source if isinstance(source, ImageSequenceSource) else source.path
-        reader = self._video.get(key)
-        if reader is None:
-            if isinstance(source, ImageSequenceSource):
-                pattern = str(self._document.resolve_media(source.pattern))
-                reader = ImageSequenceReader(pattern, source.start_number, source.rate)
-            else:
-                info = self.info(source)
-                if info.video is None:
-                    raise NoStreamError(
-                        f"{source.path} has no video stream", path=str(self.path_of(source))
-                    )
-                reader = VideoReader(self.path_of(source))
-            self._video[key] = reader
-        return reader
+        """The source's reader, to decode with: only the decoding thread calls this, since
+        opening one may close the least recently used (see :class:`OpenReaders`)."""
+        return self._video.get(_reader_key(source), lambda: self._open_reader(source))
+
+    def _picture_info(self, source: PictureSource) -> Any:
+        """The video stream info of a picture source (a reader is opened only once)."""
+        key = _reader_key(source)
+        info = self._reader_infos.get(key)
+        if info is None:
+            reader = self._video.peek(key)
+            if reader is None:
+                reader = self._open_reader(source)
+                if not self._video.offer(key, reader):
+                    reader.close()
+            info = self._reader_infos[key] = reader.info
+        return info
+
+    def _open_reader(self, source: PictureSource) -> Any:
+        if isinstance(source, ImageSequenceSource):
+            pattern = str(self._document.resolve_media(source.pattern))
+            return ImageSequenceReader(pattern, source.start_number, source.rate)
+        if self.info(source).video is None:
+            raise NoStreamError(
+                f"{source.path} has no video stream", path=str(self.path_of(source))
+            )
+        return VideoReader(self.path_of(source), **self._reader_options(source))
+
+    def _reader_options(self, source: MediaSource) -> dict[str, int]:
+        frames = self.reader_cache_frames(source)
+        return {} if frames is None else {"cache_frames": frames}
+
+    def reader_cache_frames(self, source: MediaSource) -> int | None:
+        """Converted frames a video reader of ``source`` keeps (None: the reader's default)."""
+        if self._reader_cache_frames is None or any(
+            clip.speed < 0 and isinstance(clip.source, MediaSource) and clip.source == source
+            for clip in self._document.clips
+        ):
+            return None
+        return self._reader_cache_frames
+
+    @property
+    def open_readers(self) -> dict[str, int]:
+        """Readers open now, by kind (``video``, ``audio``): diagnostics."""
+        return {"video": len(self._video), "audio": len(self._audio)}
+
+    @property
+    def readers_opened(self) -> int:
+        """Readers opened so far, reopened ones included: diagnostics."""
+        return self._video.opened + self._audio.opened
 
     def check_clips(self, clips: Iterable[Clip], track_kinds: dict[str, TrackKind]) -> None:
         """Open every clip's source and check it covers the span the clip plays.
@@ -288,7 +359,7 @@ class MediaPool:
         elif self._is_still(source):
             return
         else:
-            reader_info = self._picture_reader(source).info
+            reader_info = self._picture_info(source)
             available = (
                 Fraction(reader_info.frame_count) / reader_info.rate
                 if isinstance(source, ImageSequenceSource) and reader_info.frame_count
@@ -332,16 +403,19 @@ class MediaPool:
         self.generation += 1
         self._locator.forget()
         self._info.clear()
+        self._reader_infos.clear()
         self._stills.clear()
         self._identities.clear()
 
     def close(self) -> None:
         """Close every reader (and save what the media index learned)."""
-        for reader in [*self._video.values(), *self._audio.values()]:
-            reader.close()
-        self._video.clear()
-        self._audio.clear()
+        self._video.close()
+        self._audio.close()
         self.media_cache.save()
+
+
+def _reader_key(source: PictureSource) -> Any:
+    return source if isinstance(source, ImageSequenceSource) else source.path
 
 
 def _identity_of(document: ProjectDocument, source: PictureSource) -> str:

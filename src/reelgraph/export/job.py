@@ -20,6 +20,7 @@ from reelgraph.cache import FrameCache
 from reelgraph.engine.engine import Engine
 from reelgraph.engine.sinks import CollectSink, FrameHashSink, OutputSinks
 from reelgraph.errors import TimeRangeError
+from reelgraph.export.budgets import EXPORT_READER_CACHE_FRAMES, export_frame_cache
 from reelgraph.export.clock import OutputClock
 from reelgraph.export.destination import Destination
 from reelgraph.export.encoder_sinks import PngSequenceSink
@@ -79,10 +80,12 @@ def _run(engine: Engine, sinks: OutputSinks, clock: OutputClock, progress: Progr
     return total
 
 
-def _caches(cache_dir: Path | None) -> tuple[FrameCache, SegmentStore]:
+def _caches(
+    cache_dir: Path | None, size: tuple[int, int], bit_depth: int
+) -> tuple[FrameCache, SegmentStore]:
     if cache_dir is None:
-        return FrameCache(memory_bytes=256 << 20), SegmentStore(None)
-    frames = FrameCache(disk_root=Path(cache_dir) / "frames")
+        return export_frame_cache(size, bit_depth), SegmentStore(None)
+    frames = export_frame_cache(size, bit_depth, Path(cache_dir) / "frames")
     return frames, SegmentStore(Path(cache_dir) / "segments")
 
 
@@ -119,7 +122,9 @@ def export_project(
     """
     fmt = document.format
     size = (settings.width or fmt.width, settings.height or fmt.height)
-    frames, store = _caches(None if cache_dir is None else Path(cache_dir))
+    frames, store = _caches(
+        None if cache_dir is None else Path(cache_dir), size, settings.bit_depth
+    )
     workers = 1 if proxies else workers
     try:
         with Engine(
@@ -129,6 +134,7 @@ def export_project(
             cache=frames,
             instruments=instruments,
             quality=Quality.FULL if proxies else None,
+            reader_cache_frames=EXPORT_READER_CACHE_FRAMES,
         ) as engine:
             first, stop = _check_range(engine, start, end)
             engine.check_media()

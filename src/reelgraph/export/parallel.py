@@ -14,8 +14,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from reelgraph.cache import FrameCache
 from reelgraph.engine.engine import Engine
+from reelgraph.export.budgets import EXPORT_READER_CACHE_FRAMES, export_frame_cache
 from reelgraph.export.clock import OutputClock
 from reelgraph.export.presets import ExportSettings
 from reelgraph.project.document import ProjectDocument
@@ -52,9 +52,16 @@ def encode_in_worker(
     from reelgraph.export.segment_store import SegmentStore
     from reelgraph.export.segmented import encode_missing
 
-    cache = FrameCache(disk_root=frame_cache) if frame_cache else FrameCache()
+    cache = export_frame_cache(size, settings.bit_depth, frame_cache)
     store = SegmentStore(store_root, temporary=False)
-    engine = Engine(document, width=size[0], height=size[1], cache=cache, with_audio=False)
+    engine = Engine(
+        document,
+        width=size[0],
+        height=size[1],
+        cache=cache,
+        with_audio=False,
+        reader_cache_frames=EXPORT_READER_CACHE_FRAMES,
+    )
     with engine, kernel_threads(share_of_cores(workers)):
         return encode_missing(engine, clock, settings, size, plans, store, lambda: None)  # type: ignore[arg-type]
 

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable
 
 from reelgraph.errors import JobTimeoutError
+from reelgraph.jobs.cancel import CancelToken
 from reelgraph.jobs.priority import FOREGROUND, Priority
 
 __all__ = ["Outstanding"]
@@ -37,28 +38,47 @@ class Outstanding:
             self._counts[priority] -= 1
             self._cond.notify_all()
 
+    def _wake(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
     def count(self, classes: Iterable[Priority] = tuple(Priority)) -> int:
         """Unfinished jobs of ``classes``."""
         with self._cond:
             return sum(self._counts[p] for p in classes)
 
     def wait_idle(
-        self, classes: Iterable[Priority] = FOREGROUND, timeout: float | None = None
+        self,
+        classes: Iterable[Priority] = FOREGROUND,
+        timeout: float | None = None,
+        *,
+        token: CancelToken | None = None,
     ) -> None:
-        """Block until no job of ``classes`` is unfinished.
+        """Block until no job of ``classes`` is unfinished (or ``token`` is cancelled).
 
         Args:
             classes: The classes to wait for (default: the foreground ones).
             timeout: Real seconds to wait at most (None: no limit).
+            token: Stop waiting, without error, as soon as it is cancelled.
 
         Raises:
             JobTimeoutError: Jobs were still unfinished after ``timeout`` (``phase="join"``).
         """
         wanted = tuple(classes)
-        with self._cond:
-            idle = self._cond.wait_for(lambda: all(self._counts[p] == 0 for p in wanted), timeout)
-            if not idle:
+
+        def over() -> bool:
+            stopped = token is not None and token.cancelled
+            return stopped or all(self._counts[p] == 0 for p in wanted)
+
+        unregister = token.on_cancel(lambda _: self._wake()) if token is not None else None
+        try:
+            with self._cond:
+                if self._cond.wait_for(over, timeout):
+                    return
                 left = {p.label: self._counts[p] for p in wanted if self._counts[p]}
-                raise JobTimeoutError(
-                    f"jobs still unfinished after {timeout} s: {left}", phase="join", left=str(left)
-                )
+        finally:
+            if unregister is not None:
+                unregister()
+        raise JobTimeoutError(
+            f"jobs still unfinished after {timeout} s: {left}", phase="join", left=str(left)
+        )

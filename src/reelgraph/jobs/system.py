@@ -16,7 +16,8 @@ depends on how many threads ran it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -163,13 +164,42 @@ class JobSystem:
             fn, *args, priority=priority, token=token, timeout=timeout, name=name, **kwargs
         )
 
-    def join(self, *, background: bool = False, timeout: float | None = None) -> None:
+    def join(
+        self,
+        *,
+        background: bool = False,
+        timeout: float | None = None,
+        token: CancelToken | None = None,
+    ) -> None:
         """Wait until frame and normal work (and, with ``background``, all work) is done.
+
+        With ``token``, the wait also ends (without error) as soon as it is cancelled.
 
         Raises:
             JobTimeoutError: Work was left after ``timeout`` real seconds (``phase="join"``).
         """
-        self._outstanding.wait_idle(tuple(Priority) if background else FOREGROUND, timeout)
+        classes = tuple(Priority) if background else FOREGROUND
+        self._outstanding.wait_idle(classes, timeout, token=token)
+
+    @contextmanager
+    def foreground(self, priority: Priority = Priority.VIDEO_FRAME) -> Iterator[None]:
+        """Count the caller's own work as one unfinished ``priority`` job while the block runs.
+
+        Work done on the caller's thread (an engine rendering the frame a viewer asked
+        for) is no job of a pool, yet background work must yield to it as to one: inside
+        the block a foreground :meth:`join` waits, and jobs that wait for foreground work
+        before each step (proxy builds) hold back until the block ends.
+
+        Raises:
+            ValueError: ``priority`` is not a foreground class.
+        """
+        if not priority.is_foreground:
+            raise ValueError(f"{priority.label} is not a foreground class")
+        self._outstanding.add(priority)
+        try:
+            yield
+        finally:
+            self._outstanding.done(priority)
 
     def unfinished(self, *, background: bool = True) -> int:
         """Jobs queued or running (foreground only unless ``background``)."""

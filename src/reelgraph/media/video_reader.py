@@ -5,7 +5,9 @@ returns the frame *displayed* at ``t``: the last frame whose ``pts <= start + t`
 with exact Fractions from ``pts * time_base`` (``t`` is rounded to the nearest tick of the
 time base first, since containers store rounded timestamps). Sequential requests keep the decoder
 running forward; a backward jump, or a forward jump past the next keyframe, seeks to the
-keyframe before the target and decodes forward. A small LRU of converted frames makes
+keyframe before the target and decodes forward. Rolling forward to a target more than two
+frames away (after a seek, or a jump within the GOP) skips the frames nothing refers to,
+and only the requested frame is converted. A small LRU of converted frames makes
 repeated requests and reverse playback cheap.
 """
 
@@ -34,6 +36,8 @@ __all__ = ["VideoReader"]
 # Without a keyframe index, a forward jump longer than this (or than the longest GOP
 # seen so far) seeks instead of decoding through.
 _SEEK_AHEAD_SECONDS = Fraction(2)
+# Most frames a decoder may hold back for reordering (H.264 and HEVC allow 16).
+_MAX_REORDER_FRAMES = 16
 # A seek that lands after the target (B-frame reordering, sparse index) is retried this
 # many times from ever earlier offsets before rewinding to the start.
 _SEEK_ATTEMPTS = 8
@@ -93,8 +97,9 @@ class VideoReader:
         """Learn the stream's clock and index, and decode the first frame (time zero)."""
         self._tb = Fraction(stream.time_base or Fraction(1, 1))
         self._frame_step = max(1, round(1 / (self.info.rate * self._tb)))
-        # Index timestamps are decode times: a keyframe shows up to ``reorder`` later.
-        self._reorder = (stream.codec_context.has_b_frames or 0) * self._frame_step
+        # Until the index says better (see _learn_reorder): PyAV reports has_b_frames as a
+        # bool, so this guesses a one-frame delay for any stream with B-frames.
+        self._reorder = int(stream.codec_context.has_b_frames or 0) * self._frame_step
         self._index_size = len(stream.index_entries)
         self._keyframes = sorted(e.timestamp for e in stream.index_entries if e.is_keyframe)
         self._max_key_gap = math.ceil(_SEEK_AHEAD_SECONDS / self._tb)
@@ -103,6 +108,7 @@ class VideoReader:
         if first is None:
             raise DecodeError(f"{self._path} has no decodable video frame", path=self._path)
         self._start_pts = self._pts_of(first, 0)
+        self._learn_reorder()
         self._current: av.VideoFrame = first
         self._current_pts = self._start_pts
         self._last_key_pts = self._start_pts
@@ -196,7 +202,7 @@ class VideoReader:
                 # Reverse playback will want the frames just before this one next; a random
                 # jump (scrubbing) would only pay for converting frames nobody asks for.
                 recent = deque(maxlen=max(0, self._cache_frames - 1))
-        if seeked and recent is None:
+        if recent is None and (seeked or self._jumps_ahead(target)):
             self._advance_skipping(target)
         else:
             self._advance_to(target, recent)
@@ -209,8 +215,22 @@ class VideoReader:
             self._cache.put(self._current_pts, rgb)
         return rgb
 
+    def _jumps_ahead(self, target: int) -> bool:
+        """Whether ``target`` lies more than two frames past the next decoded frame.
+
+        Such a jump within the GOP (scrubbing forward) decodes on from here, but may skip
+        what nothing refers to, as after a seek; sequential steps never skip.
+        """
+        upcoming = self._cursor.peek()
+        if upcoming is None:
+            return False
+        upcoming_pts = self._pts_of(upcoming, self._current_pts + self._frame_step)
+        return target - upcoming_pts > 2 * self._frame_step
+
     def _advance_skipping(self, target: int) -> None:
-        """Decode forward to ``target`` after a seek, skipping non-reference frames early on.
+        """Decode forward to ``target``, skipping non-reference frames early on.
+
+        Used after a seek and for forward jumps within a GOP.
 
         Only frames stamped before ``target - 2 frames`` may be skipped, and no successor
         link is recorded among them (a skipped frame would be missing in between). Should
@@ -264,12 +284,26 @@ class VideoReader:
             return index >= 0 and self._keyframes[index] + self._reorder > upcoming_pts
         return target - upcoming_pts > self._max_key_gap
 
+    def _learn_reorder(self) -> None:
+        """How much later than its index time a keyframe is shown (decoder delay, ticks).
+
+        MP4 indexes decode times: the first keyframe is indexed ``delay`` frames before
+        it shows at time zero; Matroska indexes presentation times (no gap). It only
+        steers the choice between seeking and decoding on; both give the same frame.
+        """
+        if self._keyframes and self._keyframes[0] <= self._start_pts:
+            # An edit list that starts later than the first keyframe is no delay: cap it
+            # at the deepest reordering codecs allow (16 frames).
+            delay = self._start_pts - self._keyframes[0]
+            self._reorder = min(delay, _MAX_REORDER_FRAMES * self._frame_step)
+
     def _refresh_keyframes(self) -> None:
         # Some demuxers (Matroska) load their index on the first seek.
         entries = self._cursor.stream.index_entries
         if len(entries) != self._index_size:
             self._index_size = len(entries)
             self._keyframes = sorted(e.timestamp for e in entries if e.is_keyframe)
+            self._learn_reorder()
 
     def _seek_to(self, target: int) -> None:
         """Position the decoder on a frame at or before ``target``."""

@@ -5,21 +5,27 @@ decode at full speed) and hands each to one writer per level, reduced to the lev
 size and to 8 bits. It advances one frame per :meth:`ProxyBuild.step`, so a scheduler
 can run it in short slices, check cancellation between frames and let other work in.
 Frame ``i`` of every level is frame ``i`` of the original, with the original's time.
+While it runs, a progress note (:mod:`.progress`) says how far it is, for other processes.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from reelgraph.media.frame_walk import FrameWalk
 from reelgraph.media_index.fingerprint import Fingerprint
 from reelgraph.proxies.library import ProxyLibrary
+from reelgraph.proxies.progress import BuildProgress, clear_progress, write_progress
 from reelgraph.proxies.quality import ProxyLevel, proxy_size
 from reelgraph.proxies.reduce import reduce_picture
 from reelgraph.proxies.store import ProxyMeta, ProxyWriter
 
 __all__ = ["ProxyBuild"]
+
+# The progress note is rewritten every this many frames (and when the build starts).
+_NOTE_EVERY = 8
 
 
 class ProxyBuild:
@@ -77,7 +83,17 @@ class ProxyBuild:
             self.abort()
             raise
         self._walk = walk
+        self._note_progress()
         return walk
+
+    def _note_progress(self) -> None:
+        progress = BuildProgress(
+            os.getpid(),
+            tuple(level.value for level in self.levels),
+            self.frames_done,
+            self.frames_total,
+        )
+        write_progress(self.library.folder(self.fingerprint), progress)
 
     def step(self) -> bool:
         """Write the next frame to every level; False once the last one is written.
@@ -101,6 +117,8 @@ class ProxyBuild:
             self.abort()
             raise
         self.frames_done += 1
+        if self.frames_done % _NOTE_EVERY == 0:
+            self._note_progress()
         return True
 
     def _finish(self) -> None:
@@ -113,6 +131,7 @@ class ProxyBuild:
         if self._walk is not None:
             self._walk.close()
             self._walk = None
+        clear_progress(self.library.folder(self.fingerprint), os.getpid())
 
     def abort(self) -> None:
         """Stop: delete the partial files; finished proxies of other builds are untouched."""

@@ -5,8 +5,10 @@ frames each; each job queues the next when it ends. So:
 
 - **preemption**: a foreground job queued on the same pool runs before the next slice
   (the dispatcher serves classes in order); a slice also ends early, between frames, as
-  soon as such a job is waiting, and while foreground work runs on other pools a slice
-  waits for it before decoding on (the CPU goes to what a user waits for);
+  soon as such a job is waiting, and while foreground work runs on other pools (or on a
+  thread that marked it with :meth:`~reelgraph.jobs.JobSystem.foreground`, as an engine
+  rendering a frame does) a slice waits for it before decoding on (the CPU goes to what
+  a user waits for);
 - **cancellation**: each build has a :class:`~reelgraph.jobs.CancelToken` checked
   between frames; a cancelled build deletes its partial files and never publishes a
   proxy (Ctrl-C in ``reelgraph proxies build`` cancels the root token);
@@ -36,7 +38,8 @@ from reelgraph.proxies.quality import ProxyLevel
 
 __all__ = ["ProxyScheduler", "ProxyTask", "TaskState"]
 
-#: Called with the task after every frame (from a worker thread).
+#: Called with the task after every frame, when it pauses for foreground work and when
+#: it ends (from a worker thread).
 Progress = Callable[["ProxyTask"], None]
 
 
@@ -45,6 +48,8 @@ class TaskState(enum.Enum):
 
     QUEUED = "queued"
     RUNNING = "running"
+    PAUSED = "paused"
+    """Running, but waiting for foreground work (a frame being rendered) to end."""
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -118,6 +123,7 @@ class ProxyScheduler:
         pool: The pool the slices run on.
         slice_frames: Most frames per job.
         token: Parent of every build's token (default: the job system's root).
+        yield_seconds: How long a slice waits for foreground work before each frame.
     """
 
     def __init__(
@@ -128,14 +134,15 @@ class ProxyScheduler:
         pool: PoolKind = PoolKind.BACKGROUND,
         slice_frames: int = 8,
         token: CancelToken | None = None,
+        yield_seconds: float = 0.05,
     ) -> None:
         self.jobs = jobs
         self.library = library
         self.pool = pool
         self.slice_frames = max(1, slice_frames)
         self.token = token if token is not None else jobs.root
-        self.yield_seconds = 0.05
-        """How long a slice waits for foreground work elsewhere before handing over."""
+        self.yield_seconds = yield_seconds
+        """How long a slice waits for foreground work elsewhere before building a frame."""
 
     def build(
         self,
@@ -166,7 +173,9 @@ class ProxyScheduler:
                 name=f"proxy {task.path.name}",
             )
         except Exception as exc:  # a closed job system: the build ends here
-            task._resolve(TaskState.FAILED, exc)
+            # Closing after cancelling (an engine closing) is a cancellation, not a failure.
+            cancelled = task.token.cancelled
+            task._resolve(TaskState.CANCELLED if cancelled else TaskState.FAILED, exc)
             return
         handle.add_done_callback(lambda h: self._slice_ended(task, h))
 
@@ -182,15 +191,22 @@ class ProxyScheduler:
         pool = self.jobs.pool(self.pool)
         return any(pool.depth(p) for p in (*FOREGROUND, Priority.DEFERRED))
 
-    def _wait_for_foreground(self) -> None:
-        """Let foreground work on other pools finish first, up to :attr:`yield_seconds`.
+    def _wait_for_foreground(self, task: ProxyTask, token: CancelToken) -> None:
+        """Let foreground work elsewhere finish first, up to :attr:`yield_seconds`.
 
-        Bounded, so a build always advances (slowly) even under endless foreground work.
+        Bounded, so a build always advances (slowly) even under endless foreground work;
+        the task is :attr:`TaskState.PAUSED` (and reported) while it waits, and a
+        cancellation ends the wait at once.
         """
+        if not self.jobs.unfinished(background=False):
+            return
+        task.state = TaskState.PAUSED
+        task._report()
         try:
-            self.jobs.join(timeout=self.yield_seconds)
+            self.jobs.join(timeout=self.yield_seconds, token=token)
         except JobTimeoutError:
             pass
+        task.state = TaskState.RUNNING
 
     def _slice(self, task: ProxyTask) -> None:
         token = current_token() or task.token
@@ -200,7 +216,8 @@ class ProxyScheduler:
             token.check()
             if self._foreground_queued():
                 break  # preempted: the queued work runs before the next slice
-            self._wait_for_foreground()
+            self._wait_for_foreground(task, token)
+            token.check()
             if not task.build.step():
                 task._resolve(TaskState.DONE)
                 return
