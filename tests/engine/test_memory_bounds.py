@@ -165,3 +165,26 @@ def test_an_exports_frame_cache_never_holds_more_than_its_budget() -> None:
         cache.put(f"frame-{index}", pixels)
         assert cache.memory.size_bytes <= cache.memory.max_bytes
     assert len(cache.memory) == EXPORT_FRAME_CACHE_BYTES // pixels.nbytes
+
+
+def test_a_file_shown_twice_at_once_decodes_forward_with_a_decoder_per_use(tmp_path: Path) -> None:
+    write_numbered_clip(tmp_path / "f.mov", 90)
+    data = project(
+        [
+            track("V1", "video", [clip("base", 0, 30, media("f.mov"))]),
+            track(
+                "V2",
+                "video",
+                [clip("pip", 0, 30, media("f.mov"), source_in=45, transform=transform(scale=0.5))],
+            ),
+        ]
+    )
+    document = load_project_data(data, tmp_path)
+    with Engine(document, reader_cache_frames=EXPORT_READER_CACHE_FRAMES) as engine:
+        for frame in range(30):
+            engine.tick(frame)
+        pool = engine.world.resource(MediaPool)
+        # One seek at most, for the picture-in-picture's start; sharing one decoder would
+        # seek back and forth on every frame.
+        assert pool.decoder_seeks <= 2
+        assert pool.open_readers["video"] == 2

@@ -243,24 +243,31 @@ class MediaPool:
         still = self._still(source)  # type: ignore[arg-type]
         return (still.shape[1], still.shape[0])
 
-    def picture(self, source: PictureSource, seconds: Fraction, proxy: str = "") -> np.ndarray:
+    def picture(
+        self, source: PictureSource, seconds: Fraction, proxy: str = "", lane: int = 0
+    ) -> np.ndarray:
         """The working-format picture ``(H, W, 4)`` shown at ``seconds`` into the source.
 
         With ``proxy`` (a level name from :meth:`proxy_for`) the picture is that level's
         frame, ``ceil(H / scale) x ceil(W / scale)``; should the proxy have gone (deleted,
         found corrupt) the original frame is reduced to the same size instead.
+
+        ``lane`` picks one of several decoders of the same file: a frame that shows one
+        file at two times (a picture-in-picture of the clip below, a nested copy) reads
+        each time with its own decoder, so each keeps decoding forward instead of one
+        seeking back and forth every frame.
         """
         if proxy and isinstance(source, MediaSource):
             level = ProxyLevel(proxy)
             fingerprint = self.fingerprint(source)
             frame = None if fingerprint is None else self.proxies.frame(fingerprint, level, seconds)
             if frame is None:
-                original = self._picture_reader(source).frame_at(seconds)
+                original = self._picture_reader(source, lane).frame_at(seconds)
                 frame = reduce_picture(original, level.scale)
             return to_working(frame)
         if self._is_still(source):
             return to_working(self._still(source))  # type: ignore[arg-type]
-        return to_working(self._picture_reader(source).frame_at(seconds))
+        return to_working(self._picture_reader(source, lane).frame_at(seconds))
 
     def audio(self, source: MediaSource, start: int, count: int) -> np.ndarray:
         """``count`` samples from ``start`` at the project rate, ``(channels, count)``."""
@@ -278,10 +285,12 @@ class MediaPool:
             self._stills[source.path] = read_image(self.path_of(source))
         return self._stills[source.path]
 
-    def _picture_reader(self, source: PictureSource) -> Any:
-        """The source's reader, to decode with: only the decoding thread calls this, since
-        opening one may close the least recently used (see :class:`OpenReaders`)."""
-        return self._video.get(_reader_key(source), lambda: self._open_reader(source))
+    def _picture_reader(self, source: PictureSource, lane: int = 0) -> Any:
+        """The source's reader of ``lane``, to decode with: only the decoding thread calls
+        this, since opening one may close the least recently used (see
+        :class:`OpenReaders`)."""
+        key = _reader_key(source) if lane == 0 else (_reader_key(source), lane)
+        return self._video.get(key, lambda: self._open_reader(source))
 
     def _picture_info(self, source: PictureSource) -> Any:
         """The video stream info of a picture source (a reader is opened only once)."""
@@ -323,6 +332,11 @@ class MediaPool:
     def open_readers(self) -> dict[str, int]:
         """Readers open now, by kind (``video``, ``audio``): diagnostics."""
         return {"video": len(self._video), "audio": len(self._audio)}
+
+    @property
+    def decoder_seeks(self) -> int:
+        """Seeks made so far by the video readers open now: diagnostics."""
+        return sum(getattr(reader, "seek_count", 0) for reader in self._video.values())
 
     @property
     def readers_opened(self) -> int:

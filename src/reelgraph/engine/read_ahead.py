@@ -35,9 +35,13 @@ class UpcomingFrame:
 def decode_pictures(pool: MediaPool, sources: Iterable[SourceNode]) -> Pictures:
     """Decode each distinct picture of ``sources`` in order, on the calling thread."""
     pictures: Pictures = {}
+    lanes: dict[Any, int] = {}  # the next decoder lane of each file, in node order
     for node in sources:
         if node.request not in pictures:
-            picture = pool.picture(node.source, node.seconds, node.proxy)
+            file = getattr(node.source, "path", node.source)
+            lane = lanes.get(file, 0)
+            lanes[file] = lane + 1
+            picture = pool.picture(node.source, node.seconds, node.proxy, lane)
             # Nobody else holds it: read-only, a backend can take it without a copy.
             picture.flags.writeable = False
             pictures[node.request] = picture
