@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reelgraph.render.affine import Affine
+from reelgraph.render.buffer_pool import POOL
 from reelgraph.render.cpu.pixels import Pixels, bands, spread, transparent
 from reelgraph.render.kernels.resample import box_reduce_into, separable_warp_into
 
@@ -171,13 +172,13 @@ def _axis_taps(
 
 
 def _warp_separable(source: Pixels, affine: Affine, width: int, height: int) -> Pixels:
-    """Scale-and-translate warp: filter along x into a row buffer, then along y."""
+    """Scale-and-translate warp: filter along x, then along y; one pass over the canvas."""
     src_h, src_w = source.shape[:2]
     x_lo, x_hi, ix0, ix1, wx0, wx1 = _axis_taps(width, src_w, affine.a, affine.c)
     y_lo, y_hi, iy0, iy1, wy0, wy1 = _axis_taps(height, src_h, affine.e, affine.f)
-    out = transparent(width, height)
     if x_lo == x_hi or y_lo == y_hi:
-        return out
+        return transparent(width, height)
+    out = POOL.take((height, width, 4))  # the kernel writes every pixel, zeros around
     use_x1, use_y1 = bool(np.any(wx1 > 0.0)), bool(np.any(wy1 > 0.0))
     separable_warp_into(
         source, ix0, ix1, wx0, wx1, iy0, iy1, wy0, wy1, use_x1, use_y1, x_lo, y_lo, out

@@ -40,13 +40,21 @@ def box_reduce_into(source, kx, ky, scale, out):  # type: ignore[no-untyped-def]
 def separable_warp_into(
     source, ix0, ix1, wx0, wx1, iy0, iy1, wy0, wy1, use_x1, use_y1, x_lo, y_lo, out
 ):  # type: ignore[no-untyped-def]
-    """Two-tap bilinear filtering along x, then along y, into ``out``'s region.
+    """Two-tap bilinear filtering along x, then along y, into ``out``; zeros elsewhere.
 
     Output pixel ``(y_lo + j, x_lo + i)`` gets ``h(iy0[j])*wy0[j] + h(iy1[j])*wy1[j]`` with
     ``h(r) = source[r, ix0[i]]*wx0[i] + source[r, ix1[i]]*wx1[i]``; the second tap of an
     axis is left out entirely when ``use_x1``/``use_y1`` is false (all its weights are 0).
+    Every other pixel of ``out`` (the transparent canvas around the picture) is set to 0.
     """
-    for j in numba.prange(iy0.size):
+    x_hi, y_hi = x_lo + ix0.size, y_lo + iy0.size
+    for y in numba.prange(out.shape[0]):
+        if y < y_lo or y >= y_hi:
+            out[y, :, :] = 0.0
+            continue
+        j = y - y_lo
+        out[y, :x_lo, :] = 0.0
+        out[y, x_hi:, :] = 0.0
         for i in range(ix0.size):
             for c in range(4):
                 top = source[iy0[j], ix0[i], c] * wx0[i]
@@ -58,4 +66,4 @@ def separable_warp_into(
                     if use_x1:
                         bottom += source[iy1[j], ix1[i], c] * wx1[i]
                     value += bottom * wy1[j]
-                out[y_lo + j, x_lo + i, c] = value
+                out[y, x_lo + i, c] = value
