@@ -31,6 +31,7 @@ def graphs(data: dict, frame: int, base: Path = Path(".")):
         pool.size,
         optimize=False,
         source_opaque=pool.is_opaque,
+        plugin_keeps_alpha=engine.plugins.keeps_alpha if engine.plugins is not None else None,
     )
     graph = build_frame_graph(plain, "main", frame)
     return engine, graph, optimize(graph)
@@ -209,5 +210,27 @@ def test_an_opaque_full_frame_source_hides_the_background_without_changing_pixel
     assert np.array_equal(evaluate(engine, graph), evaluate(engine, optimised))
     translucent = project([track("V1", "video", [clip("p", 0, 10, media("half.png"))])])
     engine, graph, (optimised, _) = graphs(translucent, 5, tmp_path)
+    assert any(isinstance(n, BlendNode) for n in optimised.nodes)
+    assert np.array_equal(evaluate(engine, graph), evaluate(engine, optimised))
+
+
+def test_colour_effects_and_alpha_keeping_plugins_leave_an_opaque_source_covering(tmp_path):
+    from reelgraph.graph.nodes import BlendNode, PluginEffectNode
+    from reelgraph.testing import media
+    from reelgraph.testing.generated_media import write_numbered_clip
+
+    write_numbered_clip(tmp_path / "v.mp4", 10)
+    grid = np.linspace(0.0, 1.0, 3)
+    rows = [f"{r**1.2:.6f} {g:.6f} {b**0.8:.6f}" for b in grid for g in grid for r in grid]
+    (tmp_path / "warm.cube").write_text("LUT_3D_SIZE 3\n" + "\n".join(rows) + "\n")
+    lut = {"schema": "Effect.1", "kind": "lut.apply", "params": {"file": "warm.cube"}}
+    graded = clip("v", 0, 10, media("v.mp4"), effects=[lut, effect("saturation", amount=1.3)])
+    data = project([track("V1", "video", [graded])], background="#336699")
+    engine, graph, (optimised, _) = graphs(data, 5, tmp_path)
+    assert any(isinstance(n, PluginEffectNode) and n.keeps_alpha for n in optimised.nodes)
+    assert not any(isinstance(n, (BlendNode, SolidNode)) for n in optimised.nodes)
+    assert np.array_equal(evaluate(engine, graph), evaluate(engine, optimised))
+    faded = clip("v", 0, 10, media("v.mp4"), effects=[lut], opacity=0.5)
+    engine, graph, (optimised, _) = graphs(project([track("V1", "video", [faded])]), 5, tmp_path)
     assert any(isinstance(n, BlendNode) for n in optimised.nodes)
     assert np.array_equal(evaluate(engine, graph), evaluate(engine, optimised))

@@ -164,3 +164,17 @@ def test_an_engine_told_to_refresh_sees_a_file_changed_under_it(
         assert engine.frame_key(2) != before
         assert read_frame_number(from_working(engine.render_frame(2))) == 2
         assert engine.world.resource(RenderGraph).sources()[0].proxy == ""
+
+
+def test_each_request_may_carry_its_own_quality(document, media_cache, project_dir):
+    build_now(media_cache, project_dir / "clip.mp4")
+    with Engine(document, media_cache=media_cache, width=WIDTH, height=HEIGHT) as engine:
+        served = []
+        for quality in (Quality.QUARTER, None, Quality.from_zoom(0.4), Quality.ORIGINAL):
+            pixels = from_working(engine.render_frame(6, quality=quality))
+            served.append(engine.world.resource(RenderGraph).sources()[0].proxy)
+            assert pixels.shape == (HEIGHT, WIDTH, 3)
+            if quality is not Quality.QUARTER:
+                assert read_frame_number(pixels) == 6
+    # A request's quality applies to that request only; the engine's own is originals.
+    assert served == ["quarter", "", "half", ""]

@@ -60,6 +60,7 @@ _SPEC = OpSpec(
         }
     ),
     paths=("file",),
+    keeps_alpha=True,  # colour is graded; alpha passes through unchanged
 )
 _BAND = 1 << 16  # pixels per band: the temporaries of one band stay in cache
 _LEGAL_LOW, _LEGAL_SPAN = 16.0 / 255.0, 219.0 / 255.0

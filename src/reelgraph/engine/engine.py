@@ -197,12 +197,27 @@ class Engine:
         frame: int,
         audio_span: tuple[int, int] | None = None,
         upcoming: int | None = None,
+        quality: Quality | None = None,
     ) -> RenderedTick:
         """Render timeline ``frame`` (and the samples ``audio_span``, default the frame's).
 
         ``upcoming`` announces the frame the next tick will render, so its sources decode
         in the background meanwhile (see :mod:`reelgraph.engine.read_ahead`).
+
+        ``quality`` is what this request needs (a viewer at zoom ``z`` asks for
+        ``Quality.from_zoom(z)``): the smallest proxy that satisfies it serves the frame,
+        the original while none is ready. None keeps the engine's own setting.
         """
+        if quality is not None:
+            previous = self.world.get_resource(PreviewQuality)
+            self.world.insert_resource(PreviewQuality(quality))
+            try:
+                return self.tick(frame, audio_span, upcoming)
+            finally:
+                if previous is None:
+                    self.world.remove_resource(PreviewQuality)
+                else:
+                    self.world.insert_resource(previous)
         self.world.add(self._playhead, Playhead(self.document.main, frame))
         if upcoming is None:
             self.world.remove_resource(UpcomingFrame)
@@ -229,11 +244,12 @@ class Engine:
         """The content key of timeline ``frame``'s picture (builds its graph, decodes nothing)."""
         return frame_output_key(self.world, Playhead(self.document.main, frame))
 
-    def render_frame(self, frame: int) -> np.ndarray:
-        """The working-format picture ``(H, W, 4)`` of timeline ``frame`` (never cached)."""
+    def render_frame(self, frame: int, quality: Quality | None = None) -> np.ndarray:
+        """The working-format picture ``(H, W, 4)`` of timeline ``frame`` (never cached),
+        at the request's ``quality`` (see :meth:`tick`)."""
         cache = self.world.remove_resource(FrameCache)
         try:
-            image = self.tick(frame).image
+            image = self.tick(frame, quality=quality).image
         finally:
             if cache is not None:
                 self.world.insert_resource(cache)

@@ -202,6 +202,7 @@ def _graph_for(world: World, head: Playhead) -> RenderGraph:
         target.height,
         pool.size,
         plugin_revision=plugins.revision if plugins is not None else None,
+        plugin_keeps_alpha=plugins.keeps_alpha if plugins is not None else None,
         source_proxy=None if quality is None else partial(pool.proxy_for, quality=quality.quality),
         source_opaque=pool.is_opaque,
     )

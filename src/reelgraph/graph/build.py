@@ -66,6 +66,8 @@ class GraphContext:
     plugin_revision: PluginRevision | None = None
     """What a plugin node's output depends on besides its parameters (the plugin's content
     hash, the files it reads), carried by the node into its cache key."""
+    plugin_keeps_alpha: Callable[[str], bool] | None = None
+    """Whether a plugin effect kind declares that it never changes alpha."""
     source_proxy: SourceProxy | None = None
     """Which proxy serves each media source (None: originals only)."""
     source_opaque: Callable[[MediaSource | ImageSequenceSource], bool] | None = None
@@ -136,7 +138,11 @@ def _clip_layer(context: GraphContext, graph: RenderGraph, clip: Clip, frame: in
             picture = graph.add(EffectOpNode(effect.kind, params), picture)  # type: ignore[arg-type]
         else:
             revision = _revision(context, effect.kind, params)
-            picture = graph.add(PluginEffectNode(effect.kind, params, revision), picture)
+            keeps_alpha = context.plugin_keeps_alpha is not None and context.plugin_keeps_alpha(
+                effect.kind
+            )
+            node = PluginEffectNode(effect.kind, params, revision, keeps_alpha)
+            picture = graph.add(node, picture)
     transform = clip.transform
     affine = _clip_affine(context, clip, size, local)
     crop_value = evaluate(transform.crop, local)

@@ -131,6 +131,8 @@ class PluginEffectNode:
     kind: str
     params: tuple[tuple[str, Value | str], ...]
     revision: str = ""
+    keeps_alpha: bool = False
+    """The plugin declares the effect never changes alpha (see ``OpSpec.keeps_alpha``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from reelgraph.graph.nodes import (
     FusedNode,
     Node,
     OpacityNode,
+    PluginEffectNode,
     SolidNode,
     SourceNode,
     TransformNode,
@@ -83,7 +84,8 @@ def _is_identity(node: Node, inputs: list[Node]) -> int | None:
 
 
 def _covers_opaquely(node: Node, layer: int, graph: RenderGraph) -> bool:
-    """A normal blend whose layer is an opaque source picture covering the canvas, unmoved.
+    """A normal blend whose layer is an opaque source picture covering the canvas, unmoved
+    (colour effects between them keep it opaque).
 
     ``layer + base * (1 - 1)`` is exactly ``layer`` for a finite base, so the base (often
     the background solid and everything below) need not be computed at all.
@@ -95,11 +97,24 @@ def _covers_opaquely(node: Node, layer: int, graph: RenderGraph) -> bool:
         return False
     if not transform.affine.is_identity:
         return False
-    source = graph.nodes[graph.inputs[layer][0]]
+    below = graph.inputs[layer][0]
+    while _keeps_alpha(graph.nodes[below]):
+        below = graph.inputs[below][0]
+    source = graph.nodes[below]
     return isinstance(source, SourceNode) and source.opaque_size == (
         transform.width,
         transform.height,
     )
+
+
+def _keeps_alpha(node: Node) -> bool:
+    """A one-input node whose output alpha is its input's: colour effects (all of them
+    scale colour only), fused chains of them, plugin effects that declare it."""
+    if isinstance(node, EffectOpNode):
+        return node.kind in EFFECTS and node.kind not in SPATIAL_EFFECTS
+    if isinstance(node, FusedNode):
+        return all(_keeps_alpha(step) for step in node.steps)
+    return isinstance(node, PluginEffectNode) and node.keeps_alpha
 
 
 def _absorb_opacity(

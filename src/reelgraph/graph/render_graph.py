@@ -10,10 +10,13 @@ so index order is a valid evaluation order.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
 
 from reelgraph.errors import PluginNotFoundError
 from reelgraph.graph.nodes import (
@@ -193,4 +196,25 @@ def _run_plugin(
         picture = plugins.run_generator(node.kind, node.width, node.height, params, frame=frame)
     else:
         picture = plugins.run_effect(node.kind, backend.to_array(args[0]), params, frame=frame)
+    if _held_only_here(picture):
+        # Nobody else can write it: read-only, the backend takes it without a copy.
+        picture.flags.writeable = False
     return backend.from_array(picture)
+
+
+def _held_only_here(picture: Any) -> bool:
+    """Whether the caller's variable is the one reference to a plugin's fresh result.
+
+    A plugin that keeps its output (to reuse or change it later) holds a reference too,
+    and then the engine copies the picture rather than share it.
+    """
+    if not isinstance(picture, np.ndarray) or not picture.flags.writeable:
+        return False
+    # References: the caller's variable, this parameter, getrefcount's argument.
+    if sys.getrefcount(picture) > 3:
+        return False
+    owner = picture.base
+    # A reshaped view of a fresh array: the view alone may refer to that array.
+    return owner is None or (
+        isinstance(owner, np.ndarray) and owner.base is None and sys.getrefcount(owner) <= 2
+    )

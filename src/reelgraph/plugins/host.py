@@ -215,6 +215,11 @@ class PluginHost:
                 parts.append(f"{name}={value}:missing")
         return "|".join(parts)
 
+    def keeps_alpha(self, kind: str) -> bool:
+        """Whether the plugin effect ``kind`` declares that it never changes alpha."""
+        spec = _spec_of(self.registry, kind)
+        return spec is not None and spec.keeps_alpha
+
     def run_effect(
         self, kind: str, image: Frame, params: Mapping[str, Any], *, frame: int = -1
     ) -> Frame:

@@ -56,6 +56,8 @@ class OpSpec:
         choices: the accepted values of string parameters that are choices.
         paths: string parameters that name files; relative names are resolved against
             the project's folder before the plugin sees them.
+        keeps_alpha: an effect that never changes alpha (it grades colour only), so an
+            opaque picture stays opaque; the engine then skips what such a picture hides.
     """
 
     summary: str
@@ -63,11 +65,13 @@ class OpSpec:
     ranges: Mapping[str, tuple[float, float]] = field(default_factory=lambda: MappingProxyType({}))
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     paths: tuple[str, ...] = ()
+    keeps_alpha: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (vectors become lists)."""
         return {
             "summary": self.summary,
+            "keeps_alpha": self.keeps_alpha,
             "defaults": {k: _plain(v) for k, v in self.defaults.items()},
             "ranges": {k: list(v) for k, v in self.ranges.items()},
             "choices": {k: list(v) for k, v in self.choices.items()},
