@@ -195,3 +195,12 @@ def test_compile_ahead_drives_every_kernel_without_error() -> None:
     from reelgraph.render.kernels.warm_up import compile_ahead
 
     compile_ahead()  # setup runs it; here it only loads the cache (or compiles once)
+
+
+def test_non_finite_values_are_counted_in_one_pass(rng: np.random.Generator) -> None:
+    from reelgraph.render.kernels.checks import count_non_finite
+
+    values = rng.random(1000, dtype=np.float32)
+    assert count_non_finite(values) == 0
+    values[[3, 500, 999]] = [np.nan, np.inf, -np.inf]
+    assert count_non_finite(values) == 3

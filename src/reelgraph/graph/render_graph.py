@@ -214,7 +214,8 @@ def _held_only_here(picture: Any) -> bool:
     if sys.getrefcount(picture) > 3:
         return False
     owner = picture.base
-    # A reshaped view of a fresh array: the view alone may refer to that array.
+    # A reshaped view of a fresh array: the view alone may refer to that array (besides
+    # ``owner`` here and getrefcount's argument).
     return owner is None or (
-        isinstance(owner, np.ndarray) and owner.base is None and sys.getrefcount(owner) <= 2
+        isinstance(owner, np.ndarray) and owner.base is None and sys.getrefcount(owner) <= 3
     )

@@ -56,6 +56,7 @@ from reelgraph.errors import (
     WatchdogError,
 )
 from reelgraph.render.backend import Backend
+from reelgraph.render.kernels.checks import count_non_finite
 
 __all__ = [
     "ENV_INCIDENTS",
@@ -245,12 +246,7 @@ def _problem(result: Any, expected: tuple[int, int] | None, check_values: bool) 
     if isinstance(result, np.ndarray):
         if result.dtype != np.float32:
             return f"returned {result.dtype} pixels, not float32"
-        # min/max propagate NaN and show infinities without a temporary mask array.
-        if (
-            check_values
-            and result.size
-            and not (np.isfinite(result.min()) and np.isfinite(result.max()))
-        ):
+        if check_values and result.size and count_non_finite(result.reshape(-1)):
             return "returned NaN or infinite values"
     return None
 

@@ -46,6 +46,7 @@ from reelgraph.plugins.protocols import Frame, OpSpec, PluginContext, PluginValu
 from reelgraph.plugins.sandbox.client import SandboxedPlugin
 from reelgraph.plugins.verify import PluginDescription, verify_plugin
 from reelgraph.render.effects import EFFECTS
+from reelgraph.render.kernels.checks import count_non_finite
 
 __all__ = ["InProcessRunner", "PluginRegistry", "PluginRunner", "RegisteredPlugin"]
 
@@ -370,7 +371,6 @@ def check_frame(image: object, height: int, width: int, what: str) -> Frame:
         raise PluginNodeError(f"{what} returned {got}, expected an array of shape {expected}")
     if image.dtype != np.float32:
         raise PluginNodeError(f"{what} returned {image.dtype} pixels, expected float32")
-    # min/max propagate NaN and show infinities without a temporary mask array.
-    if image.size and not (np.isfinite(image.min()) and np.isfinite(image.max())):
+    if image.size and count_non_finite(image.reshape(-1)):
         raise PluginNodeError(f"{what} returned NaN or infinite pixels")
     return image

@@ -18,6 +18,7 @@ def compile_ahead() -> None:
     from reelgraph.render.affine import Affine
     from reelgraph.render.color import from_working, to_working
     from reelgraph.render.cpu import CpuBackend
+    from reelgraph.render.kernels.checks import count_non_finite
     from reelgraph.render.modes import BlendMode
 
     cpu = CpuBackend()
@@ -42,6 +43,7 @@ def compile_ahead() -> None:
                 cpu.blend(base, layer, mode, 1.0)
             cpu.dissolve(base, layer, 0.5)
     for image in (frozen, writable):
+        count_non_finite(image.reshape(-1))
         cpu.apply_effect(image, "exposure", {"stops": 1.0})
         cpu.transform(image, Affine.scale(0.3, 0.3), 4, 4)
         cpu.transform(image, Affine.translate(0.5, 0.25) @ Affine.scale(1.5, 1.5), 8, 8)
