@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from reelgraph.errors import OutputNotWritableError, OutputWriteError, output_error_for
+from reelgraph.processes import process_alive
 
 __all__ = ["Destination"]
 
@@ -99,22 +100,12 @@ def _remove_abandoned(folder: Path, name: str) -> None:
     """Delete temporary outputs left by exports that were killed (their process is gone)."""
     for leftover in folder.glob(f".{name}.partial-*"):
         pid = leftover.name.rsplit("-", 1)[-1]
-        if not pid.isdigit() or _alive(int(pid)):
+        if not pid.isdigit() or process_alive(int(pid)):
             continue
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
         else:
             leftover.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _fsync_file(path: Path) -> None:

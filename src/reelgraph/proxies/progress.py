@@ -14,6 +14,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from reelgraph.processes import process_alive
+
 __all__ = ["BuildProgress", "clear_progress", "read_progress", "write_progress"]
 
 _PREFIX = ".building-"
@@ -76,16 +78,6 @@ def read_progress(folder: Path) -> BuildProgress | None:
             )
         except (OSError, ValueError, KeyError, TypeError):
             continue  # being replaced, or not ours
-        if _alive(progress.pid):
+        if process_alive(progress.pid):
             found.append(progress)
     return max(found, key=lambda p: p.frames_done, default=None)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process: alive
-    return True
