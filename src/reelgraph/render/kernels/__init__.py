@@ -21,4 +21,4 @@ import numba
 # Kernels are launched from several threads at once (the decode read-ahead converts while
 # the main thread composites), which numba's fallback "workqueue" pool cannot do: require a
 # thread-safe pool (TBB, or OpenMP from libgomp, which setup installs).
-numba.config.THREADING_LAYER = "threadsafe"
+numba.config.THREADING_LAYER = "threadsafe"  # type: ignore[attr-defined]

@@ -37,9 +37,9 @@ def box_reduce_into(source, kx, ky, scale, out):  # type: ignore[no-untyped-def]
 
 
 @numba.njit(parallel=True, cache=True, nogil=True)
-def separable_warp_into(
+def separable_warp_into(  # type: ignore[no-untyped-def]
     source, ix0, ix1, wx0, wx1, iy0, iy1, wy0, wy1, use_x1, use_y1, x_lo, y_lo, out
-):  # type: ignore[no-untyped-def]
+):
     """Two-tap bilinear filtering along x, then along y, into ``out``; zeros elsewhere.
 
     Output pixel ``(y_lo + j, x_lo + i)`` gets ``h(iy0[j])*wy0[j] + h(iy1[j])*wy1[j]`` with

@@ -33,7 +33,8 @@ def share_of_cores(processes: int) -> int:
 def kernel_threads(count: int) -> Iterator[None]:
     """Run the kernels of this thread with at most ``count`` threads inside the block."""
     previous = numba.get_num_threads()
-    numba.set_num_threads(max(1, min(count, numba.config.NUMBA_NUM_THREADS)))
+    most: int = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+    numba.set_num_threads(max(1, min(count, most)))
     try:
         yield
     finally:
