@@ -50,7 +50,7 @@ from reelgraph.timeline.components import (
     TrackKind,
 )
 
-__all__ = ["MediaPool", "MediaStatus", "ProxyBuilder"]
+__all__ = ["MediaPool", "MediaStatus", "ProxyBuilder", "reader_key"]
 
 PictureSource = MediaSource | ImageSequenceSource
 
@@ -289,12 +289,12 @@ class MediaPool:
         """The source's reader of ``lane``, to decode with: only the decoding thread calls
         this, since opening one may close the least recently used (see
         :class:`OpenReaders`)."""
-        key = _reader_key(source) if lane == 0 else (_reader_key(source), lane)
+        key = reader_key(source) if lane == 0 else (reader_key(source), lane)
         return self._video.get(key, lambda: self._open_reader(source))
 
     def _picture_info(self, source: PictureSource) -> Any:
         """The video stream info of a picture source (a reader is opened only once)."""
-        key = _reader_key(source)
+        key = reader_key(source)
         info = self._reader_infos.get(key)
         if info is None:
             reader = self._video.peek(key)
@@ -428,7 +428,9 @@ class MediaPool:
         self.media_cache.save()
 
 
-def _reader_key(source: PictureSource) -> Any:
+def reader_key(source: PictureSource) -> Any:
+    """What the readers of a picture source are known by: its file (its pattern for an
+    image sequence), so clips of one file share a reader."""
     return source if isinstance(source, ImageSequenceSource) else source.path
 
 

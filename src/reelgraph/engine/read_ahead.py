@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from reelgraph.engine.media_pool import MediaPool
+from reelgraph.engine.media_pool import MediaPool, reader_key
 from reelgraph.graph.nodes import SourceNode
 
 __all__ = ["ReadAhead", "UpcomingFrame", "decode_pictures"]
@@ -38,7 +38,7 @@ def decode_pictures(pool: MediaPool, sources: Iterable[SourceNode]) -> Pictures:
     lanes: dict[Any, int] = {}  # the next decoder lane of each file, in node order
     for node in sources:
         if node.request not in pictures:
-            file = getattr(node.source, "path", node.source)
+            file = reader_key(node.source)
             lane = lanes.get(file, 0)
             lanes[file] = lane + 1
             picture = pool.picture(node.source, node.seconds, node.proxy, lane)

@@ -119,7 +119,7 @@ class CpuBackend:
         factor = _unit_factor(factor)
         if factor == 1.0:
             return pixels
-        return freeze(pixels * np.float32(factor))
+        return freeze(_effects.run_colour_steps(pixels, [_effects.opacity_step(factor)]))
 
     def apply_effect(self, image: Pixels, kind: str, params: Mapping[str, float]) -> Pixels:
         """Run one effect kernel after validating its parameters."""
