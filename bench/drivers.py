@@ -75,22 +75,26 @@ def _warm_up(document: Any, **options: Any) -> None:
         engine.tick(engine.duration() - 1)
 
 
-def scrub(project: str, count: str, seed: str) -> dict[str, Any]:
+def scrub(project: str, count: str, seed: str, decode_device: str = "cpu") -> dict[str, Any]:
     """Latency of random frame requests: cold (no cache), then cached (second visit).
 
     Cold: a fresh engine without a frame cache (its readers still keep what they decode).
+    ``decode_device`` ``auto``: cold only, decoding on NVDEC where a CUDA device opens;
+    ``decoders`` says where the readers decoded, ``cuda_unavailable`` why not on the GPU.
     """
     from reelgraph.cache import FrameCache
     from reelgraph.engine.engine import Engine
     from reelgraph.engine.sinks import OutputSinks
+    from reelgraph.media.decode_device import cuda_unavailable_reason
     from reelgraph.project.load import load_project
 
     document = load_project(project)
-    _warm_up(document)
+    _warm_up(document, decode_device=decode_device)
     result: dict[str, Any] = {}
-    for mode in ("cold", "cached"):
+    modes = ("cold", "cached") if decode_device == "cpu" else ("cold",)
+    for mode in modes:
         cache = FrameCache(memory_bytes=4 << 30) if mode == "cached" else None
-        with Engine(document, with_audio=False, cache=cache) as engine:
+        with Engine(document, with_audio=False, cache=cache, decode_device=decode_device) as engine:
             engine.check_media()
             engine.world.insert_resource(OutputSinks([_NullSink()]))
             wanted = requests(engine.duration(), int(count), int(seed))
@@ -102,7 +106,9 @@ def scrub(project: str, count: str, seed: str) -> dict[str, Any]:
                 started = time.perf_counter()
                 engine.tick(frame)
                 latencies.append(time.perf_counter() - started)
+            result["decoders"] = engine.media.decoders
         result[mode] = latencies
+    result["cuda_unavailable"] = cuda_unavailable_reason()
     return result
 
 

@@ -340,6 +340,8 @@ def w3(ctx: Context) -> list[Row]:
     )
     ctx.log("  reelgraph ...")
     timed, data = ctx.driver("scrub", project, str(count), "7")
+    ctx.log("  reelgraph, decoding on NVDEC where a CUDA device opens ...")
+    gpu_timed, gpu = ctx.driver("scrub", project, str(count), "7", "auto")
     ctx.log("  reelgraph with proxies (built first) ...")
     proxy_cache = ctx.work / "proxy-cache"
     proxied_timed, proxied = ctx.driver("scrub-proxies", project, str(count), "7", proxy_cache)
@@ -382,7 +384,30 @@ def w3(ctx: Context) -> list[Row]:
         elif mode == "cold" and not pyav_timed.ok:
             row.note = f"naive PyAV failed: {pyav_timed.failure()}"
         rows.append(row)
+        if mode == "cold":
+            rows.append(
+                _w3_nvdec_row(f"ms p50/p95 ({count} requests, cold, NVDEC)", gpu_timed, gpu)
+            )
     return rows
+
+
+def _w3_nvdec_row(measure: str, timed: Timed, data: dict[str, Any]) -> Row:
+    """W3 cold with ``--decode-device auto``: n/a where no CUDA device opens."""
+    latencies, decoders = data.get("cold"), data.get("decoders") or {}
+    if not latencies:
+        row = Row("W3", measure, {"reelgraph": "failed"})
+        row.note = timed.failure()
+        return row
+    if not decoders.get("cuda"):
+        reason = data.get("cuda_unavailable") or "no reader decoded on the GPU"
+        return na_row("W3", measure, f"a CUDA device ({reason})")
+    row = Row("W3", measure)
+    p50, p95 = percentile(latencies, 0.5) * 1e3, percentile(latencies, 0.95) * 1e3
+    row.values["reelgraph"] = f"{p50:.1f}/{p95:.1f}"
+    row.raw = {"reelgraph_ms": [x * 1e3 for x in latencies], "decoders": decoders}
+    row.ratios.append(Ratio("rg p95 ms", p95, "<= 150", p95 <= 150))
+    row.note = "same frames as the CPU (NVDEC is bit-exact; tests/media/test_decode_device.py)"
+    return row
 
 
 def _w3_proxies_row(measure: str, timed: Timed, data: dict[str, Any], goal: float) -> Row:

@@ -30,6 +30,7 @@ Where a builtin exception means the same thing, the error is also that builtin, 
     │   ├── MediaNotFoundError (FileNotFoundError)     media.not_found
     │   ├── DecodeError                  media.decode
     │   ├── UnsupportedCodecError        media.unsupported_codec
+    │   ├── DecodeDeviceError            media.decode_device
     │   ├── NoStreamError                media.no_stream
     │   ├── EncodeError                  media.encode
     │   └── ProxyCorruptError            media.proxy_corrupt  (rebuilt, never shown as a frame)
@@ -83,6 +84,7 @@ from typing import Any
 __all__ = [
     "EXIT_CODES",
     "BadNodeOutputError",
+    "DecodeDeviceError",
     "DecodeError",
     "DiskFullError",
     "DuplicateSystemError",
@@ -306,6 +308,13 @@ class UnsupportedCodecError(MediaError):
 
     code = "media.unsupported_codec"
     hint = "Choose another codec or preset ('reelgraph render --help' lists them)."
+
+
+class DecodeDeviceError(MediaError):
+    """The decode device asked for (``--decode-device cuda``) is not available here."""
+
+    code = "media.decode_device"
+    hint = "Decode on the CPU ('--decode-device cpu'), or 'auto' to use a GPU where one opens."
 
 
 class NoStreamError(MediaError):

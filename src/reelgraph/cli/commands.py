@@ -156,7 +156,13 @@ def frame(args: argparse.Namespace) -> int:
     """``reelgraph frame``: set the playhead and render one frame to a PNG."""
     document = load_project(args.project)
     width, height = _size(args.size)
-    with Engine(document, width=width, height=height, with_audio=False) as engine:
+    with Engine(
+        document,
+        width=width,
+        height=height,
+        with_audio=False,
+        decode_device=args.decode_device,
+    ) as engine:
         at = frame_at(engine, args.at)
         engine.check_media()
         pixels = from_working(engine.render_frame(at), bit_depth=args.bit_depth)
@@ -241,6 +247,7 @@ def render(args: argparse.Namespace) -> int:
                 cache_dir=cache_dir,
                 workers=max(1, args.workers),
                 instruments=instruments,
+                decode_device=args.decode_device,
             )
     finally:
         if args.trace and instruments.tracer is not None:

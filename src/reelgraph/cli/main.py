@@ -14,6 +14,7 @@ from reelgraph.cli.report import report_error
 from reelgraph.cli.watchdog_options import add_watchdog_options, watchdog_session
 from reelgraph.errors import UsageError
 from reelgraph.i18n import LANGUAGES, language_from_argv
+from reelgraph.media.decode_device import DECODE_DEVICES
 
 __all__ = ["build_parser", "main"]
 
@@ -39,12 +40,23 @@ def _add_render_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--video-codec", choices=("h264", "h265", "prores", "ffv1", "png"))
     group.add_argument("--audio-codec", choices=("aac", "flac", "pcm_s16le", "pcm_s24le", "none"))
     group.add_argument("--audio-bitrate", type=int)
+    _add_decode_device_option(parser, default="cpu")
     diagnostics = parser.add_argument_group("diagnostics (never change the output)")
     diagnostics.add_argument(
         "--trace", metavar="FILE", help="write a Chrome trace-event JSON (open in ui.perfetto.dev)"
     )
     diagnostics.add_argument(
         "--metrics", action="store_true", help="print per-stage/system/node times, queues, cache"
+    )
+
+
+def _add_decode_device_option(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument(
+        "--decode-device",
+        choices=DECODE_DEVICES,
+        default=default,
+        help=f"where video is decoded: the CPU, NVDEC ('cuda'), or NVDEC where a CUDA "
+        f"device opens ('auto'); same pixels on each (default: {default})",
     )
 
 
@@ -68,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     frame.add_argument("--size", metavar="WxH", help="render size")
     frame.add_argument("--bit-depth", type=int, choices=(8, 16), default=8)
     frame.add_argument("--json", action="store_true")
+    _add_decode_device_option(frame, default="cpu")
     add_plugin_options(frame)
     add_watchdog_options(frame)
 

@@ -30,6 +30,7 @@ from reelgraph.engine.resources import (
 from reelgraph.engine.systems import AudioSpan, build_schedule, frame_output_key
 from reelgraph.graph.watchdog import Watchdog
 from reelgraph.jobs.system import JobSystem
+from reelgraph.media.decode_device import DecodeDevice
 from reelgraph.plugins.host import PluginHost, plugins_for_document
 from reelgraph.project.document import ProjectDocument
 from reelgraph.proxies.media_cache import MediaCache
@@ -76,6 +77,7 @@ class Engine:
         media_cache: MediaCache | None = None,
         quality: Quality | None = None,
         reader_cache_frames: int | None = None,
+        decode_device: DecodeDevice = "cpu",
     ) -> None:
         """Load ``document`` into a new World.
 
@@ -84,7 +86,9 @@ class Engine:
         ``media_cache`` holds the media index and proxies (default: the user's cache).
         ``reader_cache_frames`` bounds the converted frames each video reader keeps
         (None: the readers' default, made for viewers; exports pass a few, see
-        :class:`MediaPool`).
+        :class:`MediaPool`). ``decode_device`` says where video is decoded: ``cpu`` (the
+        default, as exports use), ``auto`` (NVDEC where a CUDA device opens, as previews
+        use) or ``cuda`` (see :mod:`reelgraph.media.decode_device`); the pixels are the same.
 
         ``watchdog`` runs the graph's nodes under time limits and checks, with its error
         policy (also the plugins' policy when the engine finds them itself); its
@@ -105,7 +109,12 @@ class Engine:
         self.world.insert_resource(RenderTarget(width or fmt.width, height or fmt.height))
         self.world.insert_resource(RenderBackend(backend or CpuBackend()))
         self.world.insert_resource(
-            MediaPool(document, cache=media_cache, reader_cache_frames=reader_cache_frames)
+            MediaPool(
+                document,
+                cache=media_cache,
+                reader_cache_frames=reader_cache_frames,
+                decode_device=decode_device,
+            )
         )
         if quality is not None:
             self.world.insert_resource(PreviewQuality(quality))

@@ -33,6 +33,7 @@ from reelgraph.media import (
     probe,
     read_image,
 )
+from reelgraph.media.decode_device import DecodeDevice
 from reelgraph.media.probe_json import PROBE_VERSION, info_from_json, info_to_json
 from reelgraph.media_index.fingerprint import Fingerprint
 from reelgraph.media_index.locator import SourceLocator
@@ -97,9 +98,12 @@ class MediaPool:
         cache: MediaCache | None = None,
         reader_cache_frames: int | None = None,
         max_open_readers: int = DEFAULT_OPEN_READERS,
+        decode_device: DecodeDevice = "cpu",
     ) -> None:
         self._document = document
         self._reader_cache_frames = reader_cache_frames
+        self.decode_device: DecodeDevice = decode_device
+        """Where video readers decode (``cpu``, ``auto``, ``cuda``): same pixels on each."""
         self.generation = 0
         """Bumped by :meth:`refresh`, so graphs keyed on old identities are not reused."""
         self.media_cache = cache if cache is not None else MediaCache()
@@ -315,9 +319,12 @@ class MediaPool:
             )
         return VideoReader(self.path_of(source), **self._reader_options(source))
 
-    def _reader_options(self, source: MediaSource) -> dict[str, int]:
+    def _reader_options(self, source: MediaSource) -> dict[str, Any]:
         frames = self.reader_cache_frames(source)
-        return {} if frames is None else {"cache_frames": frames}
+        options: dict[str, Any] = {"decode_device": self.decode_device}
+        if frames is not None:
+            options["cache_frames"] = frames
+        return options
 
     def reader_cache_frames(self, source: MediaSource) -> int | None:
         """Converted frames a video reader of ``source`` keeps (None: the reader's default)."""
@@ -332,6 +339,15 @@ class MediaPool:
     def open_readers(self) -> dict[str, int]:
         """Readers open now, by kind (``video``, ``audio``): diagnostics."""
         return {"video": len(self._video), "audio": len(self._audio)}
+
+    @property
+    def decoders(self) -> dict[str, int]:
+        """Video readers open now by where they decode (``cpu``, ``cuda``): diagnostics."""
+        counts: dict[str, int] = {}
+        for reader in self._video.values():
+            where = getattr(reader, "decoder", "cpu")
+            counts[where] = counts.get(where, 0) + 1
+        return counts
 
     @property
     def decoder_seeks(self) -> int:

@@ -27,6 +27,7 @@ from reelgraph.export.encoder_sinks import PngSequenceSink
 from reelgraph.export.presets import ExportSettings
 from reelgraph.export.segment_store import SegmentStore
 from reelgraph.export.segmented import export_segments
+from reelgraph.media.decode_device import DecodeDevice
 from reelgraph.project.atomic import write_text_atomic
 from reelgraph.project.document import ProjectDocument
 from reelgraph.proxies.quality import Quality
@@ -102,12 +103,14 @@ def export_project(
     instruments: Instruments | None = None,
     workers: int = 1,
     proxies: bool = False,
+    decode_device: DecodeDevice = "cpu",
 ) -> ExportResult:
     """Render ``[start, end)`` of the main sequence to ``output``.
 
     Exports read the original media; ``proxies=True`` lets full-size proxies stand in
     where they exist (a fast draft; its frames have their own cache keys and segments,
-    and it runs in one process).
+    and it runs in one process). ``decode_device`` ``auto`` or ``cuda`` decodes on NVDEC
+    (same pixels; the CPU by default, so no export's bytes depend on a machine's GPU).
 
     ``instruments`` (optional) traces the render, collects its metrics report and holds
     the cancellation token that stops it (see :class:`~reelgraph.trace.Instruments`).
@@ -135,6 +138,7 @@ def export_project(
             instruments=instruments,
             quality=Quality.FULL if proxies else None,
             reader_cache_frames=EXPORT_READER_CACHE_FRAMES,
+            decode_device=decode_device,
         ) as engine:
             first, stop = _check_range(engine, start, end)
             engine.check_media()

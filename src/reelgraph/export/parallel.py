@@ -18,6 +18,7 @@ from reelgraph.engine.engine import Engine
 from reelgraph.export.budgets import EXPORT_READER_CACHE_FRAMES, export_frame_cache
 from reelgraph.export.clock import OutputClock
 from reelgraph.export.presets import ExportSettings
+from reelgraph.media.decode_device import DecodeDevice
 from reelgraph.project.document import ProjectDocument
 from reelgraph.render.kernels.threads import kernel_threads, share_of_cores
 
@@ -46,6 +47,7 @@ def encode_in_worker(
     plans: list[object],
     store_root: Path,
     frame_cache: Path | None,
+    decode_device: DecodeDevice = "cpu",
     workers: int = 1,
 ) -> int:
     """Worker entry: encode ``plans`` into the store at ``store_root``; returns frames done."""
@@ -61,6 +63,7 @@ def encode_in_worker(
         cache=cache,
         with_audio=False,
         reader_cache_frames=EXPORT_READER_CACHE_FRAMES,
+        decode_device=decode_device,
     )
     with engine, kernel_threads(share_of_cores(workers)):
         return encode_missing(engine, clock, settings, size, plans, store, lambda: None)  # type: ignore[arg-type]

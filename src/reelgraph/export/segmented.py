@@ -179,7 +179,8 @@ def _encode_in_parallel(
     disk = cache.disk.root if cache is not None and cache.disk is not None else None
 
     def remote(share: list[object]) -> tuple[object, ...]:
-        return (engine.document, settings, size, clock, share, store.root, disk)
+        decode_device = engine.media.decode_device
+        return (engine.document, settings, size, clock, share, store.root, disk, decode_device)
 
     def remote_done(frames: int) -> None:
         for _ in range(frames):

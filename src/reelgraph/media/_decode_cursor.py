@@ -14,11 +14,9 @@ from collections.abc import Iterator
 import av
 from av.container import InputContainer
 
+from reelgraph.media.decode_device import DecodeDevice, open_decoding
+
 __all__ = ["DecodeCursor"]
-
-
-def _open(path: str) -> InputContainer:
-    return av.open(path, "r", metadata_errors="ignore")
 
 
 class DecodeCursor:
@@ -31,11 +29,20 @@ class DecodeCursor:
         path: The file (reopened by :meth:`rewind`).
         container: The file, already open; the cursor takes ownership.
         stream_index: Index of the video stream in the container.
+        device: Where the container decodes (see :mod:`~reelgraph.media.decode_device`);
+            :meth:`rewind` reopens the file for the same device.
     """
 
-    def __init__(self, path: str, container: InputContainer, stream_index: int) -> None:
+    def __init__(
+        self,
+        path: str,
+        container: InputContainer,
+        stream_index: int,
+        device: DecodeDevice = "cpu",
+    ) -> None:
         self._path = path
         self._index = stream_index
+        self._device: DecodeDevice = device
         self.seek_count = 0
         """Seeks and rewinds made so far (diagnostics; a test seam)."""
         self.decoded_count = 0
@@ -49,7 +56,10 @@ class DecodeCursor:
         self._container = container
         self._stream = next(s for s in container.streams if s.index == self._index)
         # Decoding is deterministic whatever the thread count; threads only add speed.
-        self._stream.thread_type = "AUTO"
+        # NVDEC decodes on its own engine: frame threads there would only delay each
+        # frame by the pipeline's depth (one frame per thread) after every seek.
+        if self._device == "cpu" or not self._stream.codec_context.is_hwaccel:
+            self._stream.thread_type = "AUTO"
         self._skipping = False
         self._restart_demux()
 
@@ -116,7 +126,7 @@ class DecodeCursor:
         """Go back to the very first frame by reopening the file (always succeeds)."""
         self.seek_count += 1
         self._container.close()
-        self._attach(_open(self._path))
+        self._attach(open_decoding(self._path, self._device)[0])
 
     def close(self) -> None:
         """Close the container."""

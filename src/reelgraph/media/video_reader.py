@@ -29,7 +29,8 @@ from reelgraph.media._decode_cursor import DecodeCursor
 from reelgraph.media._frame_cache import FrameCache
 from reelgraph.media._funnel import reading
 from reelgraph.media._to_rgb import RgbConverter
-from reelgraph.media.probe import VideoStreamInfo, best_video_stream, describe, open_input
+from reelgraph.media.decode_device import DecodeDevice, open_decoding
+from reelgraph.media.probe import VideoStreamInfo, best_video_stream, describe
 
 __all__ = ["VideoReader"]
 
@@ -56,11 +57,14 @@ class VideoReader:
         path: The media file.
         cache_frames: Most converted frames kept for repeated and reverse access.
         cache_bytes: Most bytes of converted frames kept.
+        decode_device: ``cpu`` (default), ``cuda`` (NVDEC) or ``auto`` (NVDEC where a CUDA
+            device opens): see :mod:`~reelgraph.media.decode_device`. Same pixels on each.
 
     Raises:
         MediaNotFoundError: the file does not exist.
         DecodeError: the file cannot be read or has no decodable frame.
         NoStreamError: the file has no video stream.
+        DecodeDeviceError: ``decode_device`` is ``cuda`` and no CUDA device opens.
     """
 
     def __init__(
@@ -69,12 +73,14 @@ class VideoReader:
         *,
         cache_frames: int = 48,
         cache_bytes: int = 256 * 1024 * 1024,
+        decode_device: DecodeDevice = "cpu",
     ) -> None:
         self._path = os.fspath(path)
         if not os.path.exists(self._path):
             raise MediaNotFoundError(f"media file not found: {self._path}", path=self._path)
         with reading(self._path):
-            container = open_input(self._path)
+            container, self._on_gpu = open_decoding(self._path, decode_device)
+        self._device: DecodeDevice = decode_device
         try:
             with reading(self._path):
                 media = describe(container, self._path)
@@ -103,7 +109,7 @@ class VideoReader:
         self._index_size = len(stream.index_entries)
         self._keyframes = sorted(e.timestamp for e in stream.index_entries if e.is_keyframe)
         self._max_key_gap = math.ceil(_SEEK_AHEAD_SECONDS / self._tb)
-        cursor = DecodeCursor(self._path, container, stream.index)
+        cursor = DecodeCursor(self._path, container, stream.index, self._device)
         first = cursor.take()
         if first is None:
             raise DecodeError(f"{self._path} has no decodable video frame", path=self._path)
@@ -122,6 +128,11 @@ class VideoReader:
     def start_time(self) -> Fraction:
         """Presentation time of the first frame on the file's own clock (time zero)."""
         return self._start_pts * self._tb
+
+    @property
+    def decoder(self) -> str:
+        """``cuda`` when NVDEC decodes this file, else ``cpu`` (diagnostics)."""
+        return "cuda" if self._on_gpu and self._cursor.stream.codec_context.is_hwaccel else "cpu"
 
     @property
     def seek_count(self) -> int:
