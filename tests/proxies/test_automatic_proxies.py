@@ -77,7 +77,10 @@ def test_opening_for_preview_queues_every_video_sources_proxies_as_background_jo
         (task,) = engine.world.resource(ProxyUpkeep).tasks
         assert task.state is TaskState.QUEUED
         assert task.build.levels == tuple(ProxyLevel)
-        assert jobs.pool(PoolKind.BACKGROUND).depth(Priority.BACKGROUND) == 1
+        (full_hash,) = engine.world.resource(ProxyUpkeep).hashes
+        assert full_hash.fingerprint == task.build.fingerprint
+        # The build's first slice, then the source's full hash.
+        assert jobs.pool(PoolKind.BACKGROUND).depth(Priority.BACKGROUND) == 2
         assert engine.media.proxy_builds == {task.build.fingerprint.text: task}
 
 

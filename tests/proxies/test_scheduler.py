@@ -14,6 +14,7 @@ from reelgraph.proxies import ProxyLevel
 from reelgraph.proxies.scheduler import ProxyScheduler, ProxyTask, TaskState
 
 from .conftest import FRAMES
+from .helpers import build_now
 
 LEVELS = (ProxyLevel.HALF, ProxyLevel.QUARTER)
 
@@ -120,11 +121,65 @@ def test_cancelling_the_job_system_cancels_queued_builds(jobs, media_cache, numb
 def test_the_full_content_hash_runs_as_a_background_job(jobs, media_cache, numbered_source):
     fingerprint = media_cache.index.identify(numbered_source)
     scheduler = ProxyScheduler(jobs, media_cache.proxies)
-    handle = scheduler.hash_file(media_cache.index, numbered_source, fingerprint)
-    assert handle.priority is Priority.BACKGROUND
+    task = scheduler.hash_file(media_cache.index, numbered_source, fingerprint)
+    assert task.state is TaskState.QUEUED
+    assert jobs.pool(PoolKind.BACKGROUND).depth(Priority.BACKGROUND) == 1
     jobs.start()
-    assert handle.result(60) == full_sha256(numbered_source)
-    assert media_cache.index.full_hash(fingerprint) == handle.result()
+    assert task.wait(60) and task.state is TaskState.DONE, task.error
+    assert task.sha256 == full_sha256(numbered_source)
+    assert media_cache.index.full_hash(fingerprint) == task.sha256
+    assert task.bytes_done == task.bytes_total == numbered_source.stat().st_size
+
+
+def test_a_full_hash_runs_in_slices_of_blocks_and_reports_each_block(jobs, media_cache, tmp_path):
+    path = tmp_path / "big.bin"
+    path.write_bytes(bytes(range(256)) * (3 * 4096 * 4 + 1))  # three 4 MiB blocks and a bit
+    fingerprint = media_cache.index.identify(path)
+    scheduler = ProxyScheduler(jobs, media_cache.proxies, slice_blocks=2)
+    seen: list[tuple[int, str]] = []
+    task = scheduler.hash_file(
+        media_cache.index,
+        path,
+        fingerprint,
+        progress=lambda t: seen.append((t.bytes_done, t.state.value)),
+    )
+    jobs.start()
+    assert task.wait(60) and task.state is TaskState.DONE, task.error
+    block, size = 4 << 20, path.stat().st_size
+    assert seen == [
+        (block, "running"),
+        (2 * block, "running"),
+        (3 * block, "running"),
+        (size, "running"),
+        (size, "done"),
+    ]
+    assert task.slices == 3
+    assert task.sha256 == full_sha256(path)
+
+
+def test_a_full_hash_that_contradicts_the_recorded_one_deletes_the_proxies(
+    jobs, media_cache, numbered_source
+):
+    fingerprint = build_now(media_cache, numbered_source, LEVELS)
+    media_cache.index.record_full_hash(fingerprint, "0" * 64)
+    scheduler = ProxyScheduler(jobs, media_cache.proxies)
+    task = scheduler.hash_file(media_cache.index, numbered_source, fingerprint)
+    jobs.start()
+    assert task.wait(60) and task.state is TaskState.DONE, task.error
+    assert task.contradicted
+    assert media_cache.proxies.levels(fingerprint) == []
+    assert media_cache.index.full_hash(fingerprint) == full_sha256(numbered_source)
+
+
+def test_a_cancelled_full_hash_records_nothing(jobs, media_cache, numbered_source):
+    fingerprint = media_cache.index.identify(numbered_source)
+    scheduler = ProxyScheduler(jobs, media_cache.proxies)
+    task = scheduler.hash_file(media_cache.index, numbered_source, fingerprint)
+    task.cancel()
+    jobs.start()
+    assert task.wait(60) and task.state is TaskState.CANCELLED
+    assert task.sha256 is None
+    assert media_cache.index.full_hash(fingerprint) is None
 
 
 def test_a_preview_request_queues_the_missing_proxies_and_uses_them_once_built(

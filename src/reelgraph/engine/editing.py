@@ -7,8 +7,9 @@ the write-ahead log (the acknowledgement). Saves keep a ``.bak`` and happen on t
 autosave interval, by :meth:`EditingSession.save` and on a clean :meth:`close`.
 
 The engine is a preview engine (:func:`~reelgraph.engine.preview.open_for_preview`): it
-serves frames from proxies where they are ready, and builds the missing ones in
-background jobs that its frame requests preempt and its close cancels.
+serves frames from proxies where they are ready, and builds the missing ones (and the
+full content hashes of its sources) in background jobs that its frame requests preempt
+and its close cancels; their progress arrives as World events.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def open_for_editing(
         path: The project file.
         autosave_interval: Seconds between autosaves.
         quality: The quality frames are previewed at.
-        proxies: Build missing proxies in the background (False for one-shot edits).
+        proxies: Build missing proxies and full hashes in the background (False for
+            one-shot edits).
         preview_options: Passed on to :func:`open_for_preview` (``jobs``, ``progress``,
             ``media_cache``...).
 

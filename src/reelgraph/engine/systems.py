@@ -25,6 +25,7 @@ from reelgraph.ecs.criteria import (
 )
 from reelgraph.engine.edit_systems import apply_pending_edits, edits_pending
 from reelgraph.engine.media_pool import MediaPool
+from reelgraph.engine.proxy_upkeep import add_upkeep_systems
 from reelgraph.engine.read_ahead import ReadAhead, UpcomingFrame, decode_pictures
 from reelgraph.engine.resources import (
     CompositedFrame,
@@ -340,5 +341,6 @@ def build_schedule(*, with_audio: bool = True) -> Schedule:
         run_if=resource_exists(OutputSinks),
     )
     schedule.add_system(persist_project, Stage.PERSIST, run_if=resource_exists(EditJournal))
+    add_upkeep_systems(schedule)  # background proxies and hashes of preview engines only
     schedule.build()
     return schedule

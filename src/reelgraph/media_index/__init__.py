@@ -7,6 +7,7 @@ format and :mod:`.relink` for how moved media are found again.
 from reelgraph.media_index.fingerprint import (
     SAMPLE_BYTES,
     Fingerprint,
+    FullHash,
     fingerprint_file,
     full_sha256,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "SAMPLE_BYTES",
     "SEARCH_PATH_VARIABLE",
     "Fingerprint",
+    "FullHash",
     "MediaIndex",
     "Relink",
     "atomic_write_bytes",

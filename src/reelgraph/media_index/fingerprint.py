@@ -5,7 +5,8 @@ size and of the first, middle and last MiB (the whole file when it is that small
 names a file's content in cache keys, proxy names and the media index, so a moved or
 renamed file keeps its name and its caches. :func:`full_sha256` hashes every byte; it is
 slow on camera files and runs as background work, checking its cancel token between
-blocks.
+blocks. :class:`FullHash` is the same hash a block at a time, so a scheduler can spread
+it over short jobs.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from reelgraph.jobs.cancel import CancelToken
 
-__all__ = ["SAMPLE_BYTES", "Fingerprint", "fingerprint_file", "full_sha256"]
+__all__ = ["SAMPLE_BYTES", "Fingerprint", "FullHash", "fingerprint_file", "full_sha256"]
 
 SAMPLE_BYTES = 1 << 20
 """Bytes hashed at each of the three sample points."""
@@ -84,6 +85,50 @@ def fingerprint_file(path: str | os.PathLike[str]) -> Fingerprint:
     return Fingerprint(size, digest.hexdigest())
 
 
+class FullHash:
+    """The SHA-256 of every byte of a file, read one 4 MiB block per :meth:`step`.
+
+    The file is opened for each block, so a hash spread over several jobs holds no file
+    open between them.
+
+    Args:
+        path: The file.
+
+    Raises:
+        OSError: the file cannot be read (``FileNotFoundError`` when it is missing).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = path
+        self.bytes_total = os.stat(path).st_size
+        """The file's length when the hash began."""
+        self.bytes_done = 0
+        self.finished = False
+        self._digest = hashlib.sha256()
+
+    def step(self) -> bool:
+        """Hash the next block; False once every byte is hashed.
+
+        Raises:
+            OSError: the file cannot be read.
+        """
+        if self.finished:
+            return False
+        with open(self.path, "rb") as handle:
+            handle.seek(self.bytes_done)
+            block = handle.read(_BLOCK)
+        if not block:
+            self.finished = True
+            return False
+        self._digest.update(block)
+        self.bytes_done += len(block)
+        return True
+
+    def hexdigest(self) -> str:
+        """The hex SHA-256 of the bytes hashed so far (of the whole file once finished)."""
+        return self._digest.hexdigest()
+
+
 def full_sha256(
     path: str | os.PathLike[str],
     *,
@@ -101,18 +146,11 @@ def full_sha256(
         OSError: the file cannot be read.
         JobCancelledError: ``token`` was cancelled.
     """
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        total = os.fstat(handle.fileno()).st_size
-        done = 0
-        while True:
-            if token is not None:
-                token.check()
-            block = handle.read(_BLOCK)
-            if not block:
-                break
-            digest.update(block)
-            done += len(block)
-            if progress is not None:
-                progress(done, total)
-    return digest.hexdigest()
+    full = FullHash(path)
+    while True:
+        if token is not None:
+            token.check()
+        if not full.step():
+            return full.hexdigest()
+        if progress is not None:
+            progress(full.bytes_done, full.bytes_total)

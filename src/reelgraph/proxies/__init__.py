@@ -5,8 +5,8 @@
 - :mod:`.store`: the ``.rgproxy`` file (intra-only frames, memory-mapped, checked);
 - :mod:`.library` / :mod:`.media_cache`: where proxies and derived media live;
 - :mod:`.switch`: which proxy serves a request, and its frame at a time;
-- :mod:`.build` / :mod:`.scheduler`: building in background jobs (preemptible,
-  cancellable);
+- :mod:`.build` / :mod:`.scheduler` / :mod:`.tasks`: building and full content hashes
+  in background jobs (preemptible, cancellable, with progress);
 - :mod:`.thumbnails` / :mod:`.waveform`: filmstrips and audio peaks.
 
 No module here imports ``av``; decoding goes through :mod:`reelgraph.media`. The modules
@@ -28,6 +28,7 @@ from reelgraph.proxies.switch import ProxySwitch, frame_index
 __all__ = [
     "PROXY_SUFFIX",
     "Filmstrip",
+    "HashTask",
     "MediaCache",
     "Peaks",
     "PreviewQuality",
@@ -54,8 +55,9 @@ __all__ = [
 _LAZY = {
     "ProxyBuild": "reelgraph.proxies.build",
     "ProxyScheduler": "reelgraph.proxies.scheduler",
-    "ProxyTask": "reelgraph.proxies.scheduler",
-    "TaskState": "reelgraph.proxies.scheduler",
+    "HashTask": "reelgraph.proxies.tasks",
+    "ProxyTask": "reelgraph.proxies.tasks",
+    "TaskState": "reelgraph.proxies.tasks",
     "Filmstrip": "reelgraph.proxies.thumbnails",
     "make_filmstrip": "reelgraph.proxies.thumbnails",
     "Peaks": "reelgraph.proxies.waveform",

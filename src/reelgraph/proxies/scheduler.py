@@ -1,28 +1,31 @@
-"""Proxy building as background jobs that foreground work preempts and tokens cancel.
+"""Proxy builds and full content hashes as background jobs that foreground work preempts.
 
-A build runs as a chain of short :data:`~reelgraph.jobs.Priority.BACKGROUND` jobs, a few
-frames each; each job queues the next when it ends. So:
+A piece of work (a :class:`~reelgraph.proxies.tasks.ProxyTask` or a
+:class:`~reelgraph.proxies.tasks.HashTask`) runs as a chain of short
+:data:`~reelgraph.jobs.Priority.BACKGROUND` jobs, a few steps each (frames of a build,
+4 MiB blocks of a hash); each job queues the next when it ends. So:
 
 - **preemption**: a foreground job queued on the same pool runs before the next slice
-  (the dispatcher serves classes in order); a slice also ends early, between frames, as
+  (the dispatcher serves classes in order); a slice also ends early, between steps, as
   soon as such a job is waiting, and while foreground work runs on other pools (or on a
   thread that marked it with :meth:`~reelgraph.jobs.JobSystem.foreground`, as an engine
-  rendering a frame does) a slice waits for it before decoding on (the CPU goes to what
+  rendering a frame does) a slice waits for it before stepping on (the CPU goes to what
   a user waits for);
-- **cancellation**: each build has a :class:`~reelgraph.jobs.CancelToken` checked
-  between frames; a cancelled build deletes its partial files and never publishes a
-  proxy (Ctrl-C in ``reelgraph proxies build`` cancels the root token);
-- **progress**: :class:`ProxyTask` counts frames done and calls a progress callback.
+- **cancellation**: each task has a :class:`~reelgraph.jobs.CancelToken` checked
+  between steps; a cancelled build deletes its partial files and never publishes a
+  proxy, a cancelled hash records nothing (Ctrl-C in ``reelgraph proxies build``
+  cancels the root token);
+- **progress**: a task counts what it has done and calls a progress callback.
 
-Full content hashes (:func:`~reelgraph.media_index.full_sha256`) run the same way, as one
-background job per file.
+A full hash that contradicts the one the index recorded for the same fingerprint means
+the fingerprint named two contents: that fingerprint's proxies are deleted, so none is
+served for the wrong content.
 """
 
 from __future__ import annotations
 
-import enum
-import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from reelgraph.errors import JobCancelledError, JobTimeoutError
@@ -30,88 +33,37 @@ from reelgraph.jobs.cancel import CancelToken
 from reelgraph.jobs.handle import JobHandle, JobState, current_token
 from reelgraph.jobs.priority import FOREGROUND, PoolKind, Priority
 from reelgraph.jobs.system import JobSystem
-from reelgraph.media_index.fingerprint import Fingerprint, full_sha256
+from reelgraph.media_index.fingerprint import Fingerprint
 from reelgraph.media_index.index import MediaIndex
 from reelgraph.proxies.build import ProxyBuild
 from reelgraph.proxies.library import ProxyLibrary
 from reelgraph.proxies.quality import ProxyLevel
+from reelgraph.proxies.tasks import (
+    BackgroundTask,
+    HashProgress,
+    HashTask,
+    Progress,
+    ProxyTask,
+    TaskState,
+)
 
-__all__ = ["ProxyScheduler", "ProxyTask", "TaskState"]
-
-#: Called with the task after every frame, when it pauses for foreground work and when
-#: it ends (from a worker thread).
-Progress = Callable[["ProxyTask"], None]
-
-
-class TaskState(enum.Enum):
-    """Where a proxy build is."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    PAUSED = "paused"
-    """Running, but waiting for foreground work (a frame being rendered) to end."""
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
+__all__ = ["HashProgress", "HashTask", "Progress", "ProxyScheduler", "ProxyTask", "TaskState"]
 
 
-class ProxyTask:
-    """One original's proxy build, as its submitter sees it."""
+def _nothing() -> None:
+    """What a build does after its last frame: nothing (it published its proxies)."""
 
-    def __init__(self, build: ProxyBuild, token: CancelToken, progress: Progress | None) -> None:
-        self.build = build
-        self.token = token
-        self.state = TaskState.QUEUED
-        self.error: BaseException | None = None
-        self.slices = 0
-        """Background jobs run so far (a build preempted more often runs more slices)."""
-        self._progress = progress
-        self._done = threading.Event()
-        self._lock = threading.Lock()
 
-    @property
-    def path(self) -> Path:
-        """The original being reduced."""
-        return self.build.path
+@dataclass(frozen=True, slots=True)
+class _Chain:
+    """How one task's jobs are made: their name, steps per job, what follows the last step.
 
-    @property
-    def frames_done(self) -> int:
-        """Frames written to every level so far."""
-        return self.build.frames_done
+    ``finish`` runs on the worker, after the last step and before the task is done.
+    """
 
-    @property
-    def frames_total(self) -> int | None:
-        """The original's frame count, once known."""
-        return self.build.frames_total
-
-    @property
-    def done(self) -> bool:
-        """Whether the build has ended (done, failed or cancelled)."""
-        return self._done.is_set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the build ends (``timeout`` real seconds at most); whether it did."""
-        return self._done.wait(timeout)
-
-    def cancel(self, reason: str = "cancelled") -> None:
-        """Stop the build at its next frame; its partial files are deleted."""
-        self.token.cancel(reason)
-
-    def _resolve(self, state: TaskState, error: BaseException | None = None) -> None:
-        with self._lock:
-            if self._done.is_set():
-                return
-            if state is not TaskState.DONE:
-                self.build.abort()
-            self.state, self.error = state, error
-            self._done.set()
-        self.token.detach()
-        if self._progress is not None:
-            self._progress(self)
-
-    def _report(self) -> None:
-        if self._progress is not None:
-            self._progress(self)
+    name: str
+    steps: int
+    finish: Callable[[], None] = _nothing
 
 
 class ProxyScheduler:
@@ -121,9 +73,10 @@ class ProxyScheduler:
         jobs: The job system.
         library: Where proxies are written.
         pool: The pool the slices run on.
-        slice_frames: Most frames per job.
-        token: Parent of every build's token (default: the job system's root).
-        yield_seconds: How long a slice waits for foreground work before each frame.
+        slice_frames: Most frames of a build per job.
+        slice_blocks: Most 4 MiB blocks of a full hash per job.
+        token: Parent of every task's token (default: the job system's root).
+        yield_seconds: How long a slice waits for foreground work before each step.
     """
 
     def __init__(
@@ -133,6 +86,7 @@ class ProxyScheduler:
         *,
         pool: PoolKind = PoolKind.BACKGROUND,
         slice_frames: int = 8,
+        slice_blocks: int = 16,
         token: CancelToken | None = None,
         yield_seconds: float = 0.05,
     ) -> None:
@@ -140,9 +94,10 @@ class ProxyScheduler:
         self.library = library
         self.pool = pool
         self.slice_frames = max(1, slice_frames)
+        self.slice_blocks = max(1, slice_blocks)
         self.token = token if token is not None else jobs.root
         self.yield_seconds = yield_seconds
-        """How long a slice waits for foreground work elsewhere before building a frame."""
+        """How long a slice waits for foreground work elsewhere before its next step."""
 
     def build(
         self,
@@ -159,27 +114,60 @@ class ProxyScheduler:
         """
         token = self.token.child(f"proxies:{path.name}")
         task = ProxyTask(ProxyBuild(self.library, path, fingerprint, levels), token, progress)
-        self._queue_slice(task)
+        self._queue_slice(task, _Chain(f"proxy {path.name}", self.slice_frames))
         return task
 
-    def _queue_slice(self, task: ProxyTask) -> None:
+    def hash_file(
+        self,
+        index: MediaIndex,
+        path: Path,
+        fingerprint: Fingerprint,
+        *,
+        progress: HashProgress | None = None,
+    ) -> HashTask:
+        """Queue the full SHA-256 of ``path``; recorded in ``index`` (and saved) when done.
+
+        Args:
+            index: Where the hash is recorded.
+            path: The file.
+            fingerprint: Its content fingerprint.
+            progress: Called with the task after each 4 MiB block, each pause, its end.
+
+        Returns:
+            The task (already queued).
+        """
+        token = self.token.child(f"hash:{path.name}")
+        task = HashTask(path, fingerprint, token, progress)
+
+        def record() -> None:
+            assert task.sha256 is not None
+            if not index.record_full_hash(fingerprint, task.sha256):
+                task.contradicted = True
+                self.library.remove(fingerprint)
+            index.save()
+
+        self._queue_slice(task, _Chain(f"hash {path.name}", self.slice_blocks, record))
+        return task
+
+    def _queue_slice(self, task: BackgroundTask, chain: _Chain) -> None:
         try:
             handle = self.jobs.submit(
                 self._slice,
                 task,
+                chain,
                 priority=Priority.BACKGROUND,
                 pool=self.pool,
                 token=task.token,
-                name=f"proxy {task.path.name}",
+                name=chain.name,
             )
-        except Exception as exc:  # a closed job system: the build ends here
+        except Exception as exc:  # a closed job system: the work ends here
             # Closing after cancelling (an engine closing) is a cancellation, not a failure.
             cancelled = task.token.cancelled
             task._resolve(TaskState.CANCELLED if cancelled else TaskState.FAILED, exc)
             return
         handle.add_done_callback(lambda h: self._slice_ended(task, h))
 
-    def _slice_ended(self, task: ProxyTask, handle: JobHandle) -> None:
+    def _slice_ended(self, task: BackgroundTask, handle: JobHandle) -> None:
         if handle.state is JobState.CANCELLED or handle.state is JobState.TIMED_OUT:
             task._resolve(TaskState.CANCELLED)
         elif handle.state is JobState.FAILED:
@@ -191,10 +179,10 @@ class ProxyScheduler:
         pool = self.jobs.pool(self.pool)
         return any(pool.depth(p) for p in (*FOREGROUND, Priority.DEFERRED))
 
-    def _wait_for_foreground(self, task: ProxyTask, token: CancelToken) -> None:
+    def _wait_for_foreground(self, task: BackgroundTask, token: CancelToken) -> None:
         """Let foreground work elsewhere finish first, up to :attr:`yield_seconds`.
 
-        Bounded, so a build always advances (slowly) even under endless foreground work;
+        Bounded, so work always advances (slowly) even under endless foreground work;
         the task is :attr:`TaskState.PAUSED` (and reported) while it waits, and a
         cancellation ends the wait at once.
         """
@@ -208,38 +196,20 @@ class ProxyScheduler:
             pass
         task.state = TaskState.RUNNING
 
-    def _slice(self, task: ProxyTask) -> None:
+    def _slice(self, task: BackgroundTask, chain: _Chain) -> None:
         token = current_token() or task.token
         task.slices += 1
         task.state = TaskState.RUNNING
-        for _ in range(self.slice_frames):
+        for _ in range(chain.steps):
             token.check()
             if self._foreground_queued():
                 break  # preempted: the queued work runs before the next slice
             self._wait_for_foreground(task, token)
             token.check()
-            if not task.build.step():
+            if not task.step():
+                chain.finish()
                 task._resolve(TaskState.DONE)
                 return
             task._report()
         token.check()
-        self._queue_slice(task)
-
-    def hash_file(self, index: MediaIndex, path: Path, fingerprint: Fingerprint) -> JobHandle:
-        """Queue the full SHA-256 of ``path``; recorded in ``index`` (and saved) when done.
-
-        A full hash that contradicts the one recorded for the same fingerprint means the
-        fingerprint named two contents: that fingerprint's proxies are deleted.
-        """
-
-        def run() -> str:
-            digest = full_sha256(path, token=current_token())
-            if not index.record_full_hash(fingerprint, digest):
-                self.library.remove(fingerprint)
-            index.save()
-            return digest
-
-        return self.jobs.submit(
-            run, priority=Priority.BACKGROUND, pool=self.pool, token=self.token,
-            name=f"hash {path.name}",
-        )  # fmt: skip
+        self._queue_slice(task, chain)
