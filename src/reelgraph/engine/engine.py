@@ -36,6 +36,7 @@ from reelgraph.project.document import ProjectDocument
 from reelgraph.proxies.media_cache import MediaCache
 from reelgraph.proxies.quality import PreviewQuality, Quality
 from reelgraph.render.backend import Backend
+from reelgraph.render.color import to_working
 from reelgraph.render.cpu import CpuBackend
 from reelgraph.timeline.components import Playhead, TrackKind
 from reelgraph.timeline.edits import Edit, EditResult
@@ -258,12 +259,15 @@ class Engine:
         at the request's ``quality`` (see :meth:`tick`)."""
         cache = self.world.remove_resource(FrameCache)
         try:
-            image = self.tick(frame, quality=quality).image
+            tick = self.tick(frame, quality=quality)
         finally:
             if cache is not None:
                 self.world.insert_resource(cache)
-        assert image is not None
-        return image
+        if tick.image is not None:
+            return tick.image
+        # A frame shown as it is came as its decoded pixels: the same working picture.
+        assert tick.pixels is not None
+        return to_working(tick.pixels)
 
     def close(self) -> None:
         """Cancel proxy builds, stop the decode thread, close the media and the plugins."""

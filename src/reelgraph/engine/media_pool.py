@@ -261,6 +261,13 @@ class MediaPool:
         each time with its own decoder, so each keeps decoding forward instead of one
         seeking back and forth every frame.
         """
+        return to_working(self.display_picture(source, seconds, proxy, lane))
+
+    def display_picture(
+        self, source: PictureSource, seconds: Fraction, proxy: str = "", lane: int = 0
+    ) -> np.ndarray:
+        """The same picture as :meth:`picture`, display-referred as decoded: ``(H, W, 3|4)``
+        ``uint8``/``uint16`` with straight alpha, read-only (readers and caches share it)."""
         if proxy and isinstance(source, MediaSource):
             level = ProxyLevel(proxy)
             fingerprint = self.fingerprint(source)
@@ -268,10 +275,10 @@ class MediaPool:
             if frame is None:
                 original = self._picture_reader(source, lane).frame_at(seconds)
                 frame = reduce_picture(original, level.scale)
-            return to_working(frame)
+            return frame  # type: ignore[no-any-return]
         if self._is_still(source):
-            return to_working(self._still(source))  # type: ignore[arg-type]
-        return to_working(self._picture_reader(source, lane).frame_at(seconds))
+            return self._still(source)  # type: ignore[arg-type]
+        return self._picture_reader(source, lane).frame_at(seconds)  # type: ignore[no-any-return]
 
     def audio(self, source: MediaSource, start: int, count: int) -> np.ndarray:
         """``count`` samples from ``start`` at the project rate, ``(channels, count)``."""

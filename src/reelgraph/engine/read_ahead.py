@@ -23,6 +23,8 @@ from reelgraph.graph.nodes import SourceNode
 __all__ = ["ReadAhead", "UpcomingFrame", "decode_pictures"]
 
 Pictures = dict[tuple[Any, ...], np.ndarray]
+# What a decode was asked for: the pictures' requests, and whether display-referred.
+_Wanted = tuple[frozenset[tuple[Any, ...]], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,17 +34,25 @@ class UpcomingFrame:
     frame: int
 
 
-def decode_pictures(pool: MediaPool, sources: Iterable[SourceNode]) -> Pictures:
-    """Decode each distinct picture of ``sources`` in order, on the calling thread."""
+def decode_pictures(
+    pool: MediaPool, sources: Iterable[SourceNode], display: bool = False
+) -> Pictures:
+    """Decode each distinct picture of ``sources`` in order, on the calling thread.
+
+    ``display``: leave the pictures display-referred, as decoded (a frame shown as it is,
+    see :mod:`reelgraph.graph.passthrough`), instead of in the working format.
+    """
     pictures: Pictures = {}
     lanes: dict[Any, int] = {}  # the next decoder lane of each file, in node order
+    fetch = pool.display_picture if display else pool.picture
     for node in sources:
         if node.request not in pictures:
             file = reader_key(node.source)
             lane = lanes.get(file, 0)
             lanes[file] = lane + 1
-            picture = pool.picture(node.source, node.seconds, node.proxy, lane)
-            # Nobody else holds it: read-only, a backend can take it without a copy.
+            picture = fetch(node.source, node.seconds, node.proxy, lane)
+            # Read-only: a backend can take it without a copy, and a display picture is
+            # shared with the reader's cache.
             picture.flags.writeable = False
             pictures[node.request] = picture
     return pictures
@@ -53,14 +63,17 @@ class ReadAhead:
 
     def __init__(self) -> None:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelgraph-decode")
-        self._pending: dict[int, tuple[frozenset[tuple[Any, ...]], Future[Pictures]]] = {}
+        self._pending: dict[int, tuple[_Wanted, Future[Pictures]]] = {}
         self.prefetched = 0
         self.prefetch_hits = 0
 
-    def decode(self, frame: int, pool: MediaPool, sources: Iterable[SourceNode]) -> Pictures:
-        """The pictures of ``sources`` for ``frame``: prefetched ones, the rest decoded now."""
+    def decode(
+        self, frame: int, pool: MediaPool, sources: Iterable[SourceNode], display: bool = False
+    ) -> Pictures:
+        """The pictures of ``sources`` for ``frame``: prefetched ones, the rest decoded now
+        (``display``: as decoded, see :func:`decode_pictures`)."""
         wanted = list(sources)
-        keys = frozenset(n.request for n in wanted)
+        keys = (frozenset(n.request for n in wanted), display)
         pending = self._pending.pop(frame, None)
         pictures: Pictures = {}
         if pending is not None and pending[0] == keys:
@@ -70,18 +83,21 @@ class ReadAhead:
             pending[1].result()  # the timeline changed since: keep the reader order intact
         missing = [n for n in wanted if n.request not in pictures]
         if missing:
-            pictures.update(self._thread.submit(decode_pictures, pool, missing).result())
+            pictures.update(self._thread.submit(decode_pictures, pool, missing, display).result())
         return pictures
 
-    def prefetch(self, frame: int, pool: MediaPool, sources: Iterable[SourceNode]) -> None:
+    def prefetch(
+        self, frame: int, pool: MediaPool, sources: Iterable[SourceNode], display: bool = False
+    ) -> None:
         """Start decoding ``frame``'s sources in the background (once per frame)."""
         if frame in self._pending:
             return
         wanted = list(sources)
         if not wanted:
             return
-        keys = frozenset(n.request for n in wanted)
-        self._pending[frame] = (keys, self._thread.submit(decode_pictures, pool, wanted))
+        keys = (frozenset(n.request for n in wanted), display)
+        future = self._thread.submit(decode_pictures, pool, wanted, display)
+        self._pending[frame] = (keys, future)
         self.prefetched += 1
 
     def close(self) -> None:

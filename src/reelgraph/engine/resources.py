@@ -69,10 +69,13 @@ class DecodedFrames:
 
 @dataclass
 class FrameStatus:
-    """What the Decode set found for this tick: ``pixels`` when the frame was cached."""
+    """What the Decode set found for this tick: ``pixels`` when the frame was cached, or
+    when it shows one source picture as it is (``shown_as_is``; nothing to composite, see
+    :mod:`reelgraph.graph.passthrough`)."""
 
     frame: int
     pixels: np.ndarray | None = None
+    shown_as_is: bool = False
 
 
 @dataclass

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
+import numpy as np
+
 from reelgraph.audio.mix import AudioContext, mix_sequence
 from reelgraph.cache import FrameCache
 from reelgraph.ecs import Schedule, Stage, World
@@ -39,6 +41,8 @@ from reelgraph.engine.resources import (
 from reelgraph.engine.sinks import OutputSinks
 from reelgraph.graph.build import GraphContext, build_frame_graph
 from reelgraph.graph.keys import graph_keys
+from reelgraph.graph.nodes import SourceNode
+from reelgraph.graph.passthrough import shown_as_is
 from reelgraph.graph.render_graph import RenderGraph
 from reelgraph.graph.watchdog import Watchdog
 from reelgraph.jobs.cancel import CancelToken
@@ -46,6 +50,7 @@ from reelgraph.plugins.host import PluginHost
 from reelgraph.project.document import Format
 from reelgraph.project.persist import EditJournal, persist_project
 from reelgraph.proxies.quality import PreviewQuality
+from reelgraph.render.color import to_working
 from reelgraph.time import sample_at_frame
 from reelgraph.timeline.components import Playhead
 from reelgraph.timeline.index import TimelineIndex
@@ -85,31 +90,52 @@ def decode_demanded_frames(world: World) -> None:
     """Decode: build and key the frame's graph; decode its sources unless the cache has it.
 
     With a :class:`FrameCache` and sinks present, the finished pixels of a frame are
-    looked up by the output node's key first: a hit skips decoding and compositing.
+    looked up by the output node's key first: a hit skips decoding and compositing. A
+    frame that shows one 8-bit source picture as it is, for 8-bit sinks, is its decoded
+    pixels: compositing and both colour conversions are skipped (same bytes, see
+    :mod:`reelgraph.graph.passthrough`).
     """
     head = playhead(world)
     graph = _graph_for(world, head)
     world.insert_resource(graph)
-    status = FrameStatus(head.frame, _cached_pixels(world, graph))
-    world.insert_resource(status)
-    if status.pixels is not None:
+    cached = _cached_pixels(world, graph)
+    if cached is not None:
+        world.insert_resource(FrameStatus(head.frame, cached))
         return
     pool = world.resource(MediaPool)
     tracer = world.get_resource(Tracer)
     read_ahead = world.get_resource(ReadAhead)
+    as_is = _shown_as_is(world, graph)
     decoded = DecodedFrames()
 
     def decode() -> dict[Any, Any]:
+        display = as_is is not None
         if read_ahead is None:
-            return decode_pictures(pool, graph.sources())
-        return read_ahead.decode(head.frame, pool, graph.sources())
+            return decode_pictures(pool, graph.sources(), display)
+        return read_ahead.decode(head.frame, pool, graph.sources(), display)
 
     if tracer is None:
         decoded.frames = _watched(world, head.frame, decode)
     else:
         with tracer.span("decode", "decode", frame=head.frame):
             decoded.frames = _watched(world, head.frame, decode)
+    if as_is is not None:
+        pixels = decoded.frames[as_is.request]
+        if pixels.dtype == np.uint8 and pixels.shape[2] == 3:
+            world.insert_resource(FrameStatus(head.frame, pixels, shown_as_is=True))
+            return
+        decoded.frames = {key: to_working(p) for key, p in decoded.frames.items()}
+    world.insert_resource(FrameStatus(head.frame))
     world.insert_resource(decoded)
+
+
+def _shown_as_is(world: World, graph: RenderGraph) -> SourceNode | None:
+    """The source this frame shows as it is when 8-bit sinks want it (else None)."""
+    sinks = world.get_resource(OutputSinks)
+    if sinks is None or sinks.bit_depth != 8:
+        return None
+    target = world.resource(RenderTarget)
+    return shown_as_is(graph, target.width, target.height)
 
 
 def _watched(world: World, frame: int, decode: Callable[[], T]) -> T:
@@ -129,7 +155,9 @@ def prefetch_upcoming_frame(world: World) -> None:
     graph = _graph_for(world, Playhead(head.sequence, upcoming.frame))
     if _cached_pixels(world, graph) is not None:
         return
-    world.resource(ReadAhead).prefetch(upcoming.frame, world.resource(MediaPool), graph.sources())
+    display = _shown_as_is(world, graph) is not None
+    pool = world.resource(MediaPool)
+    world.resource(ReadAhead).prefetch(upcoming.frame, pool, graph.sources(), display)
 
 
 def _cached_pixels(world: World, graph: RenderGraph) -> Any:
@@ -288,12 +316,14 @@ def deliver_outputs(world: World) -> None:
     audio = world.get_resource(MixedAudio)
     samples = None if audio is None else audio.samples
     status = world.resource(FrameStatus)
-    if status.pixels is not None:
-        sinks.deliver_pixels(status.pixels, samples)
-        return
-    pixels = sinks.deliver(world.resource(CompositedFrame), audio)
     cache = world.get_resource(FrameCache)
     graph = world.resource(RenderGraph)
+    if status.pixels is not None:
+        sinks.deliver_pixels(status.pixels, samples)
+        if status.shown_as_is and cache is not None and graph.keys:
+            cache.put(pixel_key(graph.keys[graph.output], sinks.bit_depth), status.pixels)
+        return
+    pixels = sinks.deliver(world.resource(CompositedFrame), audio)
     if cache is not None and graph.keys:
         cache.put(pixel_key(graph.keys[graph.output], sinks.bit_depth), pixels)
 
