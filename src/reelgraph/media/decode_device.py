@@ -29,6 +29,7 @@ from reelgraph.errors import DecodeDeviceError
 
 __all__ = [
     "DECODE_DEVICES",
+    "DEVICE_LAYOUTS",
     "DecodeDevice",
     "cuda_unavailable_reason",
     "open_decoding",
@@ -38,6 +39,10 @@ DecodeDevice = Literal["cpu", "auto", "cuda"]
 """``cpu``: software; ``cuda``: NVDEC, or an error; ``auto``: NVDEC where it opens."""
 
 DECODE_DEVICES: tuple[str, ...] = get_args(DecodeDevice)
+
+DEVICE_LAYOUTS = frozenset({"nv12", "p010le", "p016le", "nv16", "p210le", "p216le", "p410le"})
+"""Semi-planar layouts NVDEC's frames arrive in (the planar formats of software decoders
+never are these)."""
 
 _lock = threading.Lock()
 # None until a reader first tries CUDA; then "" when it opened, else why it did not.

@@ -29,8 +29,14 @@ from reelgraph.media._decode_cursor import DecodeCursor
 from reelgraph.media._frame_cache import FrameCache
 from reelgraph.media._funnel import reading
 from reelgraph.media._to_rgb import RgbConverter
-from reelgraph.media.decode_device import DecodeDevice, open_decoding
-from reelgraph.media.probe import VideoStreamInfo, best_video_stream, describe
+from reelgraph.media.decode_device import DEVICE_LAYOUTS, DecodeDevice, open_decoding
+from reelgraph.media.probe import (
+    MediaInfo,
+    VideoStreamInfo,
+    best_video_stream,
+    describe,
+    open_input,
+)
 
 __all__ = ["VideoReader"]
 
@@ -83,7 +89,7 @@ class VideoReader:
         self._device: DecodeDevice = decode_device
         try:
             with reading(self._path):
-                media = describe(container, self._path)
+                media = self._describe(container)
                 stream = best_video_stream(container)
                 if media.video is None or stream is None:
                     raise NoStreamError(f"{self._path} has no video stream", path=self._path)
@@ -98,6 +104,14 @@ class VideoReader:
         self._cache_frames = cache_frames
         self._closed = False
         self._last_target: int | None = None
+
+    def _describe(self, container: InputContainer) -> MediaInfo:
+        """Probe the file; from a plain opening when NVDEC decodes it (a decoder set up
+        for the GPU reports the device's surface format, not the stream's)."""
+        if not self._on_gpu:
+            return describe(container, self._path)
+        with open_input(self._path) as plain:
+            return describe(plain, self._path)
 
     def _start(self, container: InputContainer, stream: av.VideoStream) -> DecodeCursor:
         """Learn the stream's clock and index, and decode the first frame (time zero)."""
@@ -114,6 +128,7 @@ class VideoReader:
         if first is None:
             raise DecodeError(f"{self._path} has no decodable video frame", path=self._path)
         self._start_pts = self._pts_of(first, 0)
+        self._first_format = first.format.name
         self._learn_reorder()
         self._current: av.VideoFrame = first
         self._current_pts = self._start_pts
@@ -131,8 +146,12 @@ class VideoReader:
 
     @property
     def decoder(self) -> str:
-        """``cuda`` when NVDEC decodes this file, else ``cpu`` (diagnostics)."""
-        return "cuda" if self._on_gpu and self._cursor.stream.codec_context.is_hwaccel else "cpu"
+        """``cuda`` when NVDEC decodes this file, else ``cpu`` (diagnostics).
+
+        A stream the video engine lacks (4:2:2 H.264...) falls back to software inside
+        FFmpeg: its frames then come in the stream's own format, not a device layout.
+        """
+        return "cuda" if self._on_gpu and self._first_format in DEVICE_LAYOUTS else "cpu"
 
     @property
     def seek_count(self) -> int:
