@@ -130,3 +130,37 @@ def test_an_export_is_byte_identical_with_and_without_the_shortcut(
         slow = export_project(document, tmp_path / "slow.mp4", settings)
     assert fast.frame_hashes == slow.frame_hashes
     assert (tmp_path / "fast.mp4").read_bytes() == (tmp_path / "slow.mp4").read_bytes()
+
+
+def test_a_half_size_viewer_shows_the_half_proxy_as_it_is(media_dir, tmp_path, monkeypatch):
+    from reelgraph.cli.main import main as reelgraph
+    from reelgraph.proxies import MediaCache, Quality
+
+    clips = [clip("a", 0, 40, media(str(media_dir / "numbered.mp4")))]
+    file = tmp_path / "p.json"
+    file.write_text(json.dumps(project([track("V1", "video", clips)], width=64, height=48)))
+    cache = tmp_path / "media-cache"
+    assert (
+        reelgraph(["proxies", str(file), "build", "--cache-dir", str(cache), "--no-progress"]) == 0
+    )
+    document = load_project(file)
+
+    def frames(shortcut: bool) -> tuple[list[np.ndarray], list[bool]]:
+        collect, shown = CollectSink(), []
+        options = {"width": 32, "height": 24, "quality": Quality.HALF}
+        with monkeypatch.context() as patch:
+            if not shortcut:
+                patch.setattr(systems, "_shown_as_is", lambda world, graph: None)
+            with Engine(document, with_audio=False, media_cache=MediaCache(cache), **options) as e:
+                e.world.insert_resource(OutputSinks([collect]))
+                for frame in FRAMES:
+                    e.tick(frame)
+                    shown.append(e.world.resource(FrameStatus).shown_as_is)
+                assert e.media.proxies.served
+        return collect.frames, shown
+
+    fast, shown = frames(True)
+    slow, _ = frames(False)
+    assert all(shown)
+    for a, b in zip(fast, slow, strict=True):
+        assert a.shape == (24, 32, 3) and np.array_equal(a, b)

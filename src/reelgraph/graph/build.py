@@ -186,8 +186,10 @@ def _clip_picture(
         )
     proxy, scale = ("", 1) if context.source_proxy is None else context.source_proxy(source)
     size = context.source_size(source)
-    opaque = scale == 1 and context.source_opaque is not None and context.source_opaque(source)
-    node = SourceNode(source, seconds, proxy, scale, size if opaque else None)
+    opaque = context.source_opaque is not None and context.source_opaque(source)
+    # A proxy of an opaque source is opaque too, at its own (reduced) size.
+    picture = size if scale == 1 else (-(-size[0] // scale), -(-size[1] // scale))
+    node = SourceNode(source, seconds, proxy, scale, picture if opaque else None)
     return graph.add(node), size
 
 
