@@ -52,3 +52,20 @@ def test_a_zoom_factor_picks_the_quality_it_needs():
     assert Quality.from_zoom(0.5) is Quality.HALF
     assert Quality.from_zoom(0.3) is Quality.HALF
     assert Quality.from_zoom(0.2) is Quality.QUARTER
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16])
+@pytest.mark.parametrize("shape", [(36, 64, 3), (37, 53, 4), (5, 3, 3), (1, 1, 3)])
+@pytest.mark.parametrize("scale", [2, 3, 4])
+def test_the_compiled_reduction_equals_the_numpy_formulation(dtype, shape, scale):
+    from reelgraph.proxies.reduce import reduce_picture_reference
+
+    top = np.iinfo(dtype).max
+    rng = np.random.default_rng(scale)
+    picture = rng.integers(0, top, size=shape, dtype=dtype, endpoint=True)
+    picture[0, :, 0] = top  # full-scale blocks: the largest sums
+    picture.flags.writeable = False  # decoded frames come read-only
+    reduced = reduce_picture(picture, scale)
+    expected = reduce_picture_reference(picture, scale)
+    assert reduced.dtype == expected.dtype == np.uint8
+    assert np.array_equal(reduced, expected)

@@ -17,7 +17,7 @@ from av.video.reformatter import ColorRange, Colorspace, VideoReformatter
 from reelgraph.errors import EncodeError
 from reelgraph.media._colorimetry import pixel_layout
 from reelgraph.media._funnel import add_stream
-from reelgraph.media._to_rgb import EXACT_SWS_FLAGS
+from reelgraph.media._to_rgb import EXACT_SWS_FLAGS, conversion_threads
 from reelgraph.media.encode_settings import VideoEncodeSettings
 
 __all__ = ["VideoTrack"]
@@ -82,6 +82,8 @@ class VideoTrack:
         ctx.options = _encoder_options(settings)
         self.stream = stream
         self._reformatter = VideoReformatter()
+        self.conversion_threads = conversion_threads()
+        """swscale threads of the RGB to YUV conversion (the bytes are the same for any)."""
         self._index = 0
         self._shrink_deep_input = not self._rgb_target and self._deep_white_overshoots()
 
@@ -94,7 +96,7 @@ class VideoTrack:
             src_color_range=ColorRange.JPEG,
             dst_color_range=ColorRange.JPEG if self._rgb_target else ColorRange.MPEG,
             interpolation=EXACT_SWS_FLAGS,
-            threads=1,
+            threads=self.conversion_threads,
         )
 
     def _deep_white_overshoots(self) -> bool:

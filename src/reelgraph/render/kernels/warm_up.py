@@ -15,6 +15,7 @@ __all__ = ["compile_ahead"]
 
 def compile_ahead() -> None:
     """Call every kernel once with each kind of argument the engine uses."""
+    from reelgraph.proxies.reduce import reduce_picture
     from reelgraph.render.affine import Affine
     from reelgraph.render.color import from_working, to_working
     from reelgraph.render.cpu import CpuBackend
@@ -47,3 +48,9 @@ def compile_ahead() -> None:
         cpu.apply_effect(image, "exposure", {"stops": 1.0})
         cpu.transform(image, Affine.scale(0.3, 0.3), 4, 4)
         cpu.transform(image, Affine.translate(0.5, 0.25) @ Affine.scale(1.5, 1.5), 8, 8)
+    for dtype in (np.uint8, np.uint16):
+        for channels in (3, 4):
+            picture = np.zeros((4, 6, channels), dtype=dtype)
+            reduce_picture(picture, 2)
+            picture.flags.writeable = False  # decoded frames are read-only
+            reduce_picture(picture, 2)
