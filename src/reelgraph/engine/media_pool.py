@@ -275,7 +275,7 @@ class MediaPool:
             if frame is None:
                 original = self._picture_reader(source, lane).frame_at(seconds)
                 frame = reduce_picture(original, level.scale)
-            return frame  # type: ignore[no-any-return]
+            return frame
         if self._is_still(source):
             return self._still(source)  # type: ignore[arg-type]
         return self._picture_reader(source, lane).frame_at(seconds)  # type: ignore[no-any-return]
