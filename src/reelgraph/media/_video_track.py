@@ -19,6 +19,7 @@ from reelgraph.media._colorimetry import pixel_layout
 from reelgraph.media._funnel import add_stream
 from reelgraph.media._to_rgb import EXACT_SWS_FLAGS, conversion_threads
 from reelgraph.media.encode_settings import VideoEncodeSettings
+from reelgraph.media.x264_level import pinned_x264_level
 
 __all__ = ["VideoTrack"]
 
@@ -44,6 +45,9 @@ def _encoder_options(settings: VideoEncodeSettings) -> dict[str, str]:
         options["preset"] = settings.preset
         if settings.crf is not None:
             options["crf"] = str(settings.crf)
+    level = pinned_x264_level() if settings.codec == "h264" else None
+    if level is not None:  # the same SIMD functions on every machine of a level
+        options["x264-params"] = f"asm={level}"
     if settings.codec == "h265":
         options["x265-params"] = f"log-level=error:pools={settings.threads}:frame-threads=1:info=0"
     if settings.codec == "prores":
