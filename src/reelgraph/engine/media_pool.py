@@ -15,6 +15,7 @@ same content. A frame request may be served from a proxy (:mod:`reelgraph.proxie
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -208,13 +209,19 @@ class MediaPool:
         """
         if self._builder is None:
             return None
+        fingerprint = self.readable_fingerprint(source, ("video",))
+        return None if fingerprint is None else self._request_build(source, fingerprint)
+
+    def readable_fingerprint(self, source: MediaSource, kinds: Sequence[str]) -> Fingerprint | None:
+        """The content fingerprint of a readable source of one of ``kinds`` (``video``,
+        ``audio``, ``image``); None for a missing, unreadable or other kind of file."""
         try:
             fingerprint = self.fingerprint(source)
-            if fingerprint is None or self.info(source).kind != "video":
+            if fingerprint is None or self.info(source).kind not in kinds:
                 return None
         except MediaError:
             return None
-        return self._request_build(source, fingerprint)
+        return fingerprint
 
     def _request_build(self, source: MediaSource, fingerprint: Fingerprint) -> Any:
         if self._builder is None or fingerprint.text in self.proxy_builds:
@@ -350,11 +357,7 @@ class MediaPool:
     @property
     def decoders(self) -> dict[str, int]:
         """Video readers open now by where they decode (``cpu``, ``cuda``): diagnostics."""
-        counts: dict[str, int] = {}
-        for reader in self._video.values():
-            where = getattr(reader, "decoder", "cpu")
-            counts[where] = counts.get(where, 0) + 1
-        return counts
+        return dict(Counter(getattr(reader, "decoder", "cpu") for reader in self._video.values()))
 
     @property
     def decoder_seeks(self) -> int:

@@ -40,7 +40,6 @@ from reelgraph.engine.background_progress import (
 )
 from reelgraph.engine.media_pool import MediaPool
 from reelgraph.engine.resources import TimelineChanged
-from reelgraph.errors import MediaError
 from reelgraph.jobs.priority import PoolKind
 from reelgraph.jobs.system import JobSystem, JobSystemConfig
 from reelgraph.media_index.fingerprint import Fingerprint
@@ -158,13 +157,8 @@ class ProxyUpkeep:
         queued = []
         for path in _media_paths(document):
             source = MediaSource(path)
-            try:
-                fingerprint = pool.fingerprint(source)
-                if fingerprint is None or pool.info(source).kind not in _HASHED_KINDS:
-                    continue
-            except MediaError:
-                continue
-            if fingerprint.text in self._hashes:
+            fingerprint = pool.readable_fingerprint(source, _HASHED_KINDS)
+            if fingerprint is None or fingerprint.text in self._hashes:
                 continue
             if pool.media_cache.index.full_hash(fingerprint) is not None:
                 continue
