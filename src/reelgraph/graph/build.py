@@ -27,6 +27,7 @@ from reelgraph.graph.nodes import (
 from reelgraph.graph.optimize import optimize
 from reelgraph.graph.render_graph import RenderGraph
 from reelgraph.project.document import Format
+from reelgraph.proxies.quality import ProxyLevel, proxy_size
 from reelgraph.render.backend import Affine, BlendMode, WipeDirection, clip_transform
 from reelgraph.render.effects import EFFECTS
 from reelgraph.time import seconds_to_frame
@@ -188,7 +189,7 @@ def _clip_picture(
     size = context.source_size(source)
     opaque = context.source_opaque is not None and context.source_opaque(source)
     # A proxy of an opaque source is opaque too, at its own (reduced) size.
-    picture = size if scale == 1 else (-(-size[0] // scale), -(-size[1] // scale))
+    picture = proxy_size(*size, ProxyLevel(proxy)) if proxy else size
     node = SourceNode(source, seconds, proxy, scale, picture if opaque else None)
     return graph.add(node), size
 
