@@ -316,14 +316,15 @@ def deliver_outputs(world: World) -> None:
     audio = world.get_resource(MixedAudio)
     samples = None if audio is None else audio.samples
     status = world.resource(FrameStatus)
+    if status.pixels is not None:
+        pixels = status.pixels
+        sinks.deliver_pixels(pixels, samples)
+        if not status.shown_as_is:
+            return  # a cache hit: the cache has them
+    else:
+        pixels = sinks.deliver(world.resource(CompositedFrame), audio)
     cache = world.get_resource(FrameCache)
     graph = world.resource(RenderGraph)
-    if status.pixels is not None:
-        sinks.deliver_pixels(status.pixels, samples)
-        if status.shown_as_is and cache is not None and graph.keys:
-            cache.put(pixel_key(graph.keys[graph.output], sinks.bit_depth), status.pixels)
-        return
-    pixels = sinks.deliver(world.resource(CompositedFrame), audio)
     if cache is not None and graph.keys:
         cache.put(pixel_key(graph.keys[graph.output], sinks.bit_depth), pixels)
 

@@ -58,7 +58,7 @@ class DecodeCursor:
         # Decoding is deterministic whatever the thread count; threads only add speed.
         # NVDEC decodes on its own engine: frame threads there would only delay each
         # frame by the pipeline's depth (one frame per thread) after every seek.
-        if self._device == "cpu" or not self._stream.codec_context.is_hwaccel:
+        if not self._stream.codec_context.is_hwaccel:
             self._stream.thread_type = "AUTO"
         self._skipping = False
         self._restart_demux()
