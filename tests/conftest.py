@@ -1,4 +1,5 @@
-"""Shared test switches: ``--update-golden`` rewrites golden frames instead of comparing."""
+"""Shared test switches and fixtures: ``--update-golden`` rewrites golden frames instead of
+comparing; ``jobs`` is a job system on a manual clock for background-work tests."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from reelgraph.jobs import JobSystem, JobSystemConfig, ManualClock, PoolKind
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -61,3 +64,12 @@ def _private_cache_and_state(
     root = tmp_path_factory.getbasetemp()
     monkeypatch.setenv("XDG_CACHE_HOME", str(root / "xdg-cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(root / "xdg-state"))
+
+
+@pytest.fixture
+def jobs():
+    """A shared job system on a manual clock, one worker per pool, not started."""
+    config = JobSystemConfig(workers={kind: 1 for kind in PoolKind}, watchdog_interval=None)
+    system = JobSystem(config, clock=ManualClock(), start=False)
+    yield system
+    system.close(cancel_queued=True)

@@ -25,7 +25,6 @@ from reelgraph.engine.background_progress import (
 from reelgraph.engine.engine import Engine
 from reelgraph.engine.preview import open_for_preview
 from reelgraph.engine.proxy_upkeep import ProxyUpkeep
-from reelgraph.jobs import JobSystem, JobSystemConfig, ManualClock, PoolKind
 from reelgraph.media_index import Fingerprint, full_sha256
 from reelgraph.project.load import load_project
 from reelgraph.proxies import MediaCache, ProxyLevel, Quality
@@ -91,15 +90,6 @@ def document(project_dir: Path):  # type: ignore[no-untyped-def]
 def media_cache(tmp_path: Path) -> MediaCache:
     """A private cache folder (index, proxies, thumbnails, waveforms)."""
     return MediaCache(tmp_path / "cache")
-
-
-@pytest.fixture
-def jobs():
-    """A shared job system, one worker per pool, not started."""
-    config = JobSystemConfig(workers={kind: 1 for kind in PoolKind}, watchdog_interval=None)
-    system = JobSystem(config, clock=ManualClock(), start=False)
-    yield system
-    system.close(cancel_queued=True)
 
 
 def _hashed(engine: Engine) -> list[str]:

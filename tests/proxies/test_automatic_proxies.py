@@ -13,7 +13,6 @@ import threading
 import time
 
 import numpy as np
-import pytest
 
 from reelgraph.cli.main import main as reelgraph
 from reelgraph.engine.editing import open_for_editing
@@ -22,7 +21,7 @@ from reelgraph.engine.preview import open_for_preview
 from reelgraph.engine.proxy_upkeep import ProxyUpkeep
 from reelgraph.engine.sinks import OutputSinks
 from reelgraph.graph.render_graph import RenderGraph
-from reelgraph.jobs import JobSystem, JobSystemConfig, ManualClock, PoolKind, Priority
+from reelgraph.jobs import JobSystem, PoolKind, Priority
 from reelgraph.proxies import ProxyLevel, Quality
 from reelgraph.proxies.scheduler import ProxyTask, TaskState
 from reelgraph.render.color import from_working
@@ -31,15 +30,6 @@ from reelgraph.testing.generated_media import read_frame_number
 from .conftest import FRAMES, HEIGHT, WIDTH
 
 GUARD = 60.0  # seconds; only reached when a test is broken
-
-
-@pytest.fixture
-def jobs():
-    """A shared job system, one worker per pool, not started."""
-    config = JobSystemConfig(workers={kind: 1 for kind in PoolKind}, watchdog_interval=None)
-    system = JobSystem(config, clock=ManualClock(), start=False)
-    yield system
-    system.close(cancel_queued=True)
 
 
 def _shown(engine: Engine, frame: int) -> tuple[np.ndarray, str]:

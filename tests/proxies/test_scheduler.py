@@ -6,9 +6,7 @@ of work is decided by the dispatcher alone; no test sleeps to synchronise.
 
 from __future__ import annotations
 
-import pytest
-
-from reelgraph.jobs import JobSystem, JobSystemConfig, ManualClock, PoolKind, Priority
+from reelgraph.jobs import PoolKind, Priority
 from reelgraph.media_index import full_sha256
 from reelgraph.proxies import ProxyLevel
 from reelgraph.proxies.scheduler import ProxyScheduler, ProxyTask, TaskState
@@ -17,14 +15,6 @@ from .conftest import FRAMES
 from .helpers import build_now
 
 LEVELS = (ProxyLevel.HALF, ProxyLevel.QUARTER)
-
-
-@pytest.fixture
-def jobs():
-    config = JobSystemConfig(workers={kind: 1 for kind in PoolKind}, watchdog_interval=None)
-    system = JobSystem(config, clock=ManualClock(), start=False)
-    yield system
-    system.close(cancel_queued=True)
 
 
 def _partials(cache) -> list[str]:
